@@ -1,0 +1,216 @@
+// Package civil has wall-calendar values that are not instants: a local date
+// ("2027-03-14") and a local clock time ("09:30"). Clinics think in these;
+// instants are only made from them together with a location's time zone.
+package civil
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+)
+
+// Date is a day on the wall calendar, without a zone.
+type Date struct {
+	Year  int
+	Month time.Month
+	Day   int
+}
+
+// DateOf returns the local date of t in t's location.
+func DateOf(t time.Time) Date {
+	y, m, d := t.Date()
+	return Date{y, m, d}
+}
+
+// ParseDate parses "YYYY-MM-DD".
+func ParseDate(s string) (Date, error) {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return Date{}, fmt.Errorf("%q is not a date of the form YYYY-MM-DD", s)
+	}
+	return DateOf(t), nil
+}
+
+// String formats d as "YYYY-MM-DD".
+func (d Date) String() string { return fmt.Sprintf("%04d-%02d-%02d", d.Year, d.Month, d.Day) }
+
+// IsZero reports whether d is the zero Date.
+func (d Date) IsZero() bool { return d == Date{} }
+
+// In returns the instant of the given clock time on d in loc. Clock 24:00 is
+// the next day's midnight. A wall time skipped by a daylight-saving change is
+// moved forward by the gap, as time.Date does.
+func (d Date) In(loc *time.Location, c Clock) time.Time {
+	return time.Date(d.Year, d.Month, d.Day, int(c)/60, int(c)%60, 0, 0, loc)
+}
+
+// AddDays returns d moved by n days.
+func (d Date) AddDays(n int) Date {
+	return DateOf(time.Date(d.Year, d.Month, d.Day+n, 12, 0, 0, 0, time.UTC))
+}
+
+// Weekday returns the day of the week of d.
+func (d Date) Weekday() time.Weekday {
+	return time.Date(d.Year, d.Month, d.Day, 12, 0, 0, 0, time.UTC).Weekday()
+}
+
+// Before reports whether d is earlier than e.
+func (d Date) Before(e Date) bool { return d.Compare(e) < 0 }
+
+// After reports whether d is later than e.
+func (d Date) After(e Date) bool { return d.Compare(e) > 0 }
+
+// Compare returns -1, 0 or +1.
+func (d Date) Compare(e Date) int {
+	switch {
+	case d.Year != e.Year:
+		return cmpInt(d.Year, e.Year)
+	case d.Month != e.Month:
+		return cmpInt(int(d.Month), int(e.Month))
+	default:
+		return cmpInt(d.Day, e.Day)
+	}
+}
+
+// DaysUntil returns the number of days from d to e (negative when e is earlier).
+func (d Date) DaysUntil(e Date) int {
+	a := time.Date(d.Year, d.Month, d.Day, 12, 0, 0, 0, time.UTC)
+	b := time.Date(e.Year, e.Month, e.Day, 12, 0, 0, 0, time.UTC)
+	return int(b.Sub(a).Round(24*time.Hour) / (24 * time.Hour))
+}
+
+func cmpInt(a, b int) int {
+	if a < b {
+		return -1
+	}
+	if a > b {
+		return 1
+	}
+	return 0
+}
+
+// MarshalText implements encoding.TextMarshaler.
+func (d Date) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (d *Date) UnmarshalText(b []byte) error {
+	v, err := ParseDate(string(b))
+	if err != nil {
+		return err
+	}
+	*d = v
+	return nil
+}
+
+// Clock is a local time of day in minutes after midnight, 0 to 1440 (24:00).
+type Clock int
+
+// ParseClock parses "HH:MM", allowing "24:00" for the end of a day.
+func ParseClock(s string) (Clock, error) {
+	var h, m int
+	if len(s) != 5 || s[2] != ':' {
+		return 0, fmt.Errorf("%q is not a time of the form HH:MM", s)
+	}
+	if _, err := fmt.Sscanf(s, "%02d:%02d", &h, &m); err != nil {
+		return 0, fmt.Errorf("%q is not a time of the form HH:MM", s)
+	}
+	if h < 0 || m < 0 || m > 59 || h > 24 || (h == 24 && m != 0) {
+		return 0, fmt.Errorf("%q is not a time between 00:00 and 24:00", s)
+	}
+	return Clock(h*60 + m), nil
+}
+
+// String formats c as "HH:MM".
+func (c Clock) String() string { return fmt.Sprintf("%02d:%02d", int(c)/60, int(c)%60) }
+
+// MarshalText implements encoding.TextMarshaler.
+func (c Clock) MarshalText() ([]byte, error) { return []byte(c.String()), nil }
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (c *Clock) UnmarshalText(b []byte) error {
+	v, err := ParseClock(string(b))
+	if err != nil {
+		return err
+	}
+	*c = v
+	return nil
+}
+
+// Range is a span of local clock time on one day, [Start, End).
+type Range struct {
+	Start Clock `json:"start"`
+	End   Clock `json:"end"`
+}
+
+// Valid reports whether the range is non-empty and within one day.
+func (r Range) Valid() bool { return r.Start >= 0 && r.End <= 1440 && r.Start < r.End }
+
+// Weekly is a set of local clock ranges for each weekday, indexed by
+// time.Weekday (Sunday = 0). Several ranges on one day are split hours.
+type Weekly [7][]Range
+
+var weekdayKeys = [7]string{"sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"}
+
+// WeekdayKey returns the lower-case English name used for weekday w in JSON.
+func WeekdayKey(w time.Weekday) string { return weekdayKeys[w] }
+
+// ParseWeekday parses a lower-case English weekday name.
+func ParseWeekday(s string) (time.Weekday, bool) {
+	for i, k := range weekdayKeys {
+		if k == s {
+			return time.Weekday(i), true
+		}
+	}
+	return 0, false
+}
+
+// MarshalJSON writes {"monday":[{"start":"09:00","end":"17:00"}],...}; days
+// without ranges are left out.
+func (w Weekly) MarshalJSON() ([]byte, error) {
+	m := make(map[string][]Range, 7)
+	for i, rs := range w {
+		if len(rs) > 0 {
+			m[weekdayKeys[i]] = rs
+		}
+	}
+	return json.Marshal(m)
+}
+
+// UnmarshalJSON reads the form MarshalJSON writes and rejects unknown days.
+func (w *Weekly) UnmarshalJSON(b []byte) error {
+	var m map[string][]Range
+	if err := json.Unmarshal(b, &m); err != nil {
+		return err
+	}
+	var out Weekly
+	for k, rs := range m {
+		d, ok := ParseWeekday(k)
+		if !ok {
+			return fmt.Errorf("%q is not a weekday (use monday ... sunday)", k)
+		}
+		out[d] = rs
+	}
+	*w = out
+	return nil
+}
+
+// Weekday is a time.Weekday that reads and writes as "monday" ... "sunday".
+type Weekday time.Weekday
+
+// MarshalText implements encoding.TextMarshaler.
+func (w Weekday) MarshalText() ([]byte, error) {
+	if w < 0 || w > 6 {
+		return nil, fmt.Errorf("weekday %d out of range", int(w))
+	}
+	return []byte(weekdayKeys[w]), nil
+}
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (w *Weekday) UnmarshalText(b []byte) error {
+	d, ok := ParseWeekday(string(b))
+	if !ok {
+		return fmt.Errorf("%q is not a weekday (use monday ... sunday)", b)
+	}
+	*w = Weekday(d)
+	return nil
+}

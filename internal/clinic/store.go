@@ -1,0 +1,151 @@
+package clinic
+
+import (
+	"context"
+	"time"
+)
+
+// Every Store method that takes a clinicID reads or changes only that
+// clinic's rows: an id that belongs to another clinic is ENotFound, exactly
+// as an id that does not exist. Methods return *Error with ENotFound,
+// EConflict (unique key taken, row still referenced) or EInvalid where those
+// apply, and wrap anything else as an internal error. IDs are opaque strings
+// the store makes (random, URL-safe). Create methods ignore the ID and
+// ClinicID of their argument and return the stored value.
+
+// CatalogStore keeps clinics and what they sell, where and by whom.
+type CatalogStore interface {
+	CreateClinic(ctx context.Context, c Clinic) (Clinic, error)
+	ClinicBySlug(ctx context.Context, slug string) (Clinic, error)
+	ListClinics(ctx context.Context) ([]Clinic, error)
+	UpdateClinic(ctx context.Context, c Clinic) (Clinic, error)
+
+	CreateLocation(ctx context.Context, clinicID string, l Location) (Location, error)
+	GetLocation(ctx context.Context, clinicID, id string) (Location, error)
+	ListLocations(ctx context.Context, clinicID string) ([]Location, error)
+	UpdateLocation(ctx context.Context, clinicID string, l Location) (Location, error)
+	DeleteLocation(ctx context.Context, clinicID, id string) error
+
+	CreateRoom(ctx context.Context, clinicID string, r Room) (Room, error)
+	GetRoom(ctx context.Context, clinicID, id string) (Room, error)
+	ListRooms(ctx context.Context, clinicID string) ([]Room, error)
+	UpdateRoom(ctx context.Context, clinicID string, r Room) (Room, error)
+	DeleteRoom(ctx context.Context, clinicID, id string) error
+
+	CreateEquipment(ctx context.Context, clinicID string, e Equipment) (Equipment, error)
+	GetEquipment(ctx context.Context, clinicID, id string) (Equipment, error)
+	ListEquipment(ctx context.Context, clinicID string) ([]Equipment, error)
+	UpdateEquipment(ctx context.Context, clinicID string, e Equipment) (Equipment, error)
+	DeleteEquipment(ctx context.Context, clinicID, id string) error
+
+	CreateTherapist(ctx context.Context, clinicID string, t Therapist) (Therapist, error)
+	GetTherapist(ctx context.Context, clinicID, id string) (Therapist, error)
+	ListTherapists(ctx context.Context, clinicID string) ([]Therapist, error)
+	UpdateTherapist(ctx context.Context, clinicID string, t Therapist) (Therapist, error)
+	DeleteTherapist(ctx context.Context, clinicID, id string) error
+
+	CreateService(ctx context.Context, clinicID string, s Service) (Service, error)
+	GetService(ctx context.Context, clinicID, id string) (Service, error)
+	ListServices(ctx context.Context, clinicID string) ([]Service, error)
+	UpdateService(ctx context.Context, clinicID string, s Service) (Service, error)
+	DeleteService(ctx context.Context, clinicID, id string) error
+}
+
+// UserStore keeps staff users and their login sessions.
+type UserStore interface {
+	CreateUser(ctx context.Context, clinicID string, u User) (User, error) // EConflict if the email is taken in the clinic
+	UserByEmail(ctx context.Context, clinicID, email string) (User, error)
+	GetUser(ctx context.Context, clinicID, id string) (User, error)
+	ListUsers(ctx context.Context, clinicID string) ([]User, error)
+
+	// CreateSession stores the hash of a bearer token for a user until expires.
+	CreateSession(ctx context.Context, s Session) error
+	// SessionByTokenHash returns the live session (expires after now) and its user.
+	SessionByTokenHash(ctx context.Context, tokenHash []byte, now time.Time) (Session, User, error)
+	DeleteSession(ctx context.Context, tokenHash []byte) error
+}
+
+// Session is a staff login: a bearer token, kept only as its SHA-256.
+type Session struct {
+	TokenHash []byte
+	UserID    string
+	ClinicID  string
+	Created   time.Time
+	Expires   time.Time
+}
+
+// AppointmentFilter selects appointments; zero fields do not filter.
+type AppointmentFilter struct {
+	LocationID  string
+	TherapistID string
+	ClientID    string
+	From, To    time.Time // visits starting in [From, To)
+	Status      string
+	Limit       int // 0: the store's default of 500
+}
+
+// ScheduleQuery asks for everything the availability engine needs to decide
+// the free slots of one service at one location over [From, To).
+type ScheduleQuery struct {
+	ClinicID   string
+	LocationID string
+	ServiceID  string
+	From, To   time.Time
+}
+
+// ScheduleData is what a ScheduleQuery reads: the catalog rows and every
+// visit (not cancelled) that starts before To and ends (with its buffers)
+// after From, held by any therapist of the clinic or at the location. Only
+// the window is read from the appointments table, through an index.
+type ScheduleData struct {
+	Location     Location
+	Service      Service
+	Therapists   []Therapist // every therapist of the clinic; the caller filters
+	Rooms        []Room      // at the location
+	Equipment    []Equipment // at the location
+	Appointments []Appointment
+}
+
+// BookingTx is one booking transaction. What it reads stays true until it
+// commits: on SQLite the transaction holds the write lock from its start; on
+// PostgreSQL it is SERIALIZABLE and is run again from the top when the
+// database reports a serialization failure. The function given to
+// Store.InBookingTx must therefore have no effects outside the transaction.
+type BookingTx interface {
+	Schedule(ctx context.Context, q ScheduleQuery) (ScheduleData, error)
+	GetAppointment(ctx context.Context, clinicID, id string) (Appointment, error)
+	InsertAppointment(ctx context.Context, a Appointment) (Appointment, error) // makes the ID
+	// UpdateAppointment writes status, times, therapist, room, equipment,
+	// buffers, cancel fee and cancelled time of an existing appointment.
+	UpdateAppointment(ctx context.Context, a Appointment) error
+	// UpsertClient finds the clinic's client by email (case-insensitive) and
+	// updates name and phone, or creates one.
+	UpsertClient(ctx context.Context, clinicID string, c Client) (Client, error)
+	// Idempotency returns the appointment id and request hash stored for key,
+	// or found=false.
+	Idempotency(ctx context.Context, clinicID, key string) (appointmentID string, requestHash []byte, found bool, err error)
+	// SaveIdempotency records key; EConflict if the key is already there.
+	SaveIdempotency(ctx context.Context, clinicID, key string, requestHash []byte, appointmentID string, now time.Time) error
+}
+
+// BookingStore reads schedules and runs booking transactions.
+type BookingStore interface {
+	// Schedule reads a ScheduleQuery outside any booking transaction.
+	Schedule(ctx context.Context, q ScheduleQuery) (ScheduleData, error)
+	InBookingTx(ctx context.Context, fn func(tx BookingTx) error) error
+	GetAppointment(ctx context.Context, clinicID, id string) (Appointment, error)
+	ListAppointments(ctx context.Context, clinicID string, f AppointmentFilter) ([]Appointment, error)
+	GetClient(ctx context.Context, clinicID, id string) (Client, error)
+	ListClients(ctx context.Context, clinicID string, query string, limit int) ([]Client, error)
+}
+
+// Store is everything knead persists. Both engines implement it and pass the
+// same conformance suite.
+type Store interface {
+	CatalogStore
+	UserStore
+	BookingStore
+	// Ping checks the database answers; Close releases it.
+	Ping(ctx context.Context) error
+	Close() error
+}
