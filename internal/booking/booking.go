@@ -1,0 +1,255 @@
+package booking
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"net/mail"
+	"strings"
+	"time"
+
+	"knead/internal/auth"
+	"knead/internal/civil"
+	"knead/internal/clinic"
+	"knead/internal/schedule"
+)
+
+// Query asks for the free slots of a service at a location.
+type Query struct {
+	ClinicID    string
+	LocationID  string
+	ServiceID   string
+	TherapistID string // "" for any qualified therapist
+	From, To    civil.Date
+	Staff       bool // staff see times inside minimum notice and beyond the horizon
+}
+
+// Availability is the answer to a Query.
+type Availability struct {
+	Zone  *time.Location
+	Slots []schedule.Slot
+}
+
+// Slots lists the free slots for q as of now.
+func Slots(ctx context.Context, st clinic.BookingStore, q Query, now time.Time) (Availability, error) {
+	var v clinic.Validation
+	v.Check(q.LocationID != "", "location", "is required")
+	v.Check(q.ServiceID != "", "service", "is required")
+	if !q.From.IsZero() && !q.To.IsZero() {
+		v.Check(!q.To.Before(q.From), "to", "must not be before from")
+		v.Check(q.From.DaysUntil(q.To) < MaxRangeDays, "to", "the range may span at most %d days", MaxRangeDays)
+	} else {
+		v.Check(!q.From.IsZero(), "from", "is required (YYYY-MM-DD)")
+		v.Check(!q.To.IsZero(), "to", "is required (YYYY-MM-DD)")
+	}
+	if err := v.Err(); err != nil {
+		return Availability{}, err
+	}
+	start, end := windowFor(q.From, q.To)
+	data, err := st.Schedule(ctx, clinic.ScheduleQuery{ClinicID: q.ClinicID, LocationID: q.LocationID, ServiceID: q.ServiceID, From: start, To: end})
+	if err != nil {
+		return Availability{}, err
+	}
+	req, err := buildRequest(data, engineInput{therapistID: q.TherapistID, from: q.From, to: q.To, now: now, staff: q.Staff})
+	if err != nil {
+		return Availability{}, err
+	}
+	slots, err := schedule.Find(req)
+	if err != nil {
+		return Availability{}, clinic.Errorf(clinic.EInvalid, "%v", err)
+	}
+	return Availability{Zone: req.Zone, Slots: slots}, nil
+}
+
+// Request asks to book one visit.
+type Request struct {
+	ClinicID       string
+	LocationID     string
+	ServiceID      string
+	TherapistID    string // "" for any qualified therapist
+	Start          time.Time
+	Client         clinic.Client // a guest's details; or
+	ClientID       string        // an existing client, when staff book
+	Staff          bool
+	IdempotencyKey string
+}
+
+// Booked is a booked visit and the secret that lets the client manage it.
+type Booked struct {
+	Appointment clinic.Appointment
+	CancelToken string
+	Replayed    bool // an Idempotency-Key retry: this is the first answer again
+}
+
+// fingerprint identifies a booking request for Idempotency-Key reuse checks.
+func (r Request) fingerprint() []byte {
+	h := sha256.New()
+	for _, s := range []string{r.LocationID, r.ServiceID, r.TherapistID, r.Start.UTC().Format(time.RFC3339),
+		strings.ToLower(r.Client.Email), r.Client.Name, r.Client.Phone, r.ClientID} {
+		h.Write([]byte(s))
+		h.Write([]byte{0})
+	}
+	return h.Sum(nil)
+}
+
+func (r Request) validate() error {
+	var v clinic.Validation
+	v.Check(r.LocationID != "", "location", "is required")
+	v.Check(r.ServiceID != "", "service", "is required")
+	v.Check(!r.Start.IsZero(), "start", "is required (RFC 3339 time)")
+	v.Check(len(r.IdempotencyKey) <= 200, "Idempotency-Key", "must be at most 200 characters")
+	if r.ClientID == "" || !r.Staff {
+		validateClient(&v, r.Client)
+	}
+	return v.Err()
+}
+
+func validateClient(v *clinic.Validation, c clinic.Client) {
+	name := strings.TrimSpace(c.Name)
+	v.Check(name != "", "client.name", "is required")
+	v.Check(len(name) <= 200, "client.name", "must be at most 200 characters")
+	addr, err := mail.ParseAddress(c.Email)
+	v.Check(err == nil && addr.Address == c.Email && len(c.Email) <= 254, "client.email", "must be an email address like name@example.com")
+	digits := 0
+	for _, r := range c.Phone {
+		switch {
+		case r >= '0' && r <= '9':
+			digits++
+		case strings.ContainsRune(" +-().", r):
+		default:
+			digits = -100
+		}
+	}
+	v.Check(digits >= 7 && digits <= 15, "client.phone", "must be a phone number of 7 to 15 digits")
+}
+
+// Book books one visit as of now. The time must be a free slot by the same
+// rules that list slots, re-checked inside the booking transaction.
+func Book(ctx context.Context, st clinic.BookingStore, r Request, now time.Time) (Booked, error) {
+	if r.Staff && r.ClientID != "" {
+		r.Client = clinic.Client{}
+	}
+	if err := r.validate(); err != nil {
+		return Booked{}, err
+	}
+	r.Client.Name = strings.TrimSpace(r.Client.Name)
+	token, tokenHash, err := auth.NewToken()
+	if err != nil {
+		return Booked{}, err
+	}
+	fp := r.fingerprint()
+	var out Booked
+	err = st.InBookingTx(ctx, func(tx clinic.BookingTx) error {
+		out = Booked{}
+		if done, err := replayed(ctx, tx, r, fp, &out); done || err != nil {
+			return err
+		}
+		slot, data, err := checkSlot(ctx, tx, r.ClinicID, r.LocationID, r.ServiceID, engineInput{
+			therapistID: r.TherapistID, now: now, staff: r.Staff,
+		}, r.Start)
+		if err != nil {
+			return err
+		}
+		clientID := r.ClientID
+		if clientID == "" {
+			c, err := tx.UpsertClient(ctx, r.ClinicID, r.Client)
+			if err != nil {
+				return err
+			}
+			clientID = c.ID
+		}
+		a, err := tx.InsertAppointment(ctx, clinic.Appointment{
+			ClinicID: r.ClinicID, LocationID: r.LocationID, ServiceID: r.ServiceID,
+			TherapistID: slot.TherapistID, RoomID: slot.RoomID, ClientID: clientID,
+			Start: slot.Start, End: slot.End,
+			BufferBefore:    time.Duration(data.Service.BufferBeforeMinutes) * time.Minute,
+			BufferAfter:     time.Duration(data.Service.BufferAfterMinutes) * time.Minute,
+			Equipment:       data.Service.Equipment,
+			Status:          clinic.StatusBooked,
+			Created:         now,
+			CancelTokenHash: tokenHash,
+		})
+		if err != nil {
+			return err
+		}
+		if r.IdempotencyKey != "" {
+			// The stored fingerprint is the request's hash followed by the cancel
+			// token, so that a retry can answer exactly as the first request did.
+			stored := append(append([]byte{}, fp...), token...)
+			if err := tx.SaveIdempotency(ctx, r.ClinicID, r.IdempotencyKey, stored, a.ID, now); err != nil {
+				return err
+			}
+		}
+		out = Booked{Appointment: a, CancelToken: token}
+		return nil
+	})
+	if clinic.ErrorCode(err) == clinic.EConflict && r.IdempotencyKey != "" {
+		// A concurrent request with the same key may have won the race to
+		// store it; then this one is a retry and answers as that one did.
+		if err2 := st.InBookingTx(ctx, func(tx clinic.BookingTx) error {
+			done, err := replayed(ctx, tx, r, fp, &out)
+			if err == nil && !done {
+				return clinic.Errorf(clinic.ENotFound, "no stored key")
+			}
+			return err
+		}); err2 == nil {
+			return out, nil
+		}
+	}
+	if err != nil {
+		return Booked{}, err
+	}
+	return out, nil
+}
+
+// replayed answers a request whose Idempotency-Key is already stored. done
+// is false when the key is new (or there is none).
+func replayed(ctx context.Context, tx clinic.BookingTx, r Request, fp []byte, out *Booked) (done bool, err error) {
+	if r.IdempotencyKey == "" {
+		return false, nil
+	}
+	id, stored, found, err := tx.Idempotency(ctx, r.ClinicID, r.IdempotencyKey)
+	if err != nil || !found {
+		return false, err
+	}
+	return true, replay(ctx, tx, r.ClinicID, id, stored, fp, out)
+}
+
+func replay(ctx context.Context, tx clinic.BookingTx, clinicID, id string, stored, fp []byte, out *Booked) error {
+	if len(stored) < len(fp) || !bytes.Equal(stored[:len(fp)], fp) {
+		return &clinic.Error{Code: clinic.EInvalid, Message: "This Idempotency-Key was already used for a different booking request.",
+			Fields: []clinic.FieldError{{Field: "Idempotency-Key", Message: "reused with a different request"}}}
+	}
+	a, err := tx.GetAppointment(ctx, clinicID, id)
+	if err != nil {
+		return err
+	}
+	*out = Booked{Appointment: a, CancelToken: string(stored[len(fp):]), Replayed: true}
+	return nil
+}
+
+// checkSlot reads the schedule around start and asks the engine whether
+// start is free, exactly as listing would.
+func checkSlot(ctx context.Context, tx clinic.BookingTx, clinicID, locationID, serviceID string, in engineInput, start time.Time) (schedule.Slot, clinic.ScheduleData, error) {
+	day := civil.DateOf(start.UTC())
+	from, to := windowFor(day.AddDays(-1), day.AddDays(1))
+	data, err := tx.Schedule(ctx, clinic.ScheduleQuery{ClinicID: clinicID, LocationID: locationID, ServiceID: serviceID, From: from, To: to})
+	if err != nil {
+		return schedule.Slot{}, data, err
+	}
+	zone, err := time.LoadLocation(data.Location.TimeZone)
+	if err != nil {
+		return schedule.Slot{}, data, clinic.Errorf(clinic.EInternal, "location has an unknown time zone")
+	}
+	local := civil.DateOf(start.In(zone))
+	in.from, in.to = local, local
+	req, err := buildRequest(data, in)
+	if err != nil {
+		return schedule.Slot{}, data, err
+	}
+	slot, ok := schedule.Check(req, start)
+	if !ok {
+		return schedule.Slot{}, data, clinic.Errorf(clinic.EConflict, "That time is not free. Please pick another slot.")
+	}
+	return slot, data, nil
+}

@@ -1,0 +1,521 @@
+package schedule
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"sync"
+	"time"
+
+	"knead/internal/civil"
+)
+
+// How the engine works, and why it is fast and exact:
+//
+//   - Every instant is turned once into an int64 count of nanoseconds after
+//     the local midnight that starts the window (offset). Nanoseconds, not
+//     minutes, so input that is not minute-aligned (a visit ending at
+//     10:00:30, a zone offset with seconds, a Step of 90s) needs no rounding
+//     and stays exact. No time.Time arithmetic happens per slot or per visit.
+//   - The candidate starts (the grid of every opening range of every open day
+//     that passes notice and horizon) are listed once, in order, in cand. A
+//     slot is then just an index into cand, and a set of slots is a bitmap.
+//   - Each existing visit forbids the starts in one open interval (lo, hi):
+//     the union of "new visit plus buffers overlaps its core" and "new visit
+//     overlaps its core plus buffers" (see block). lowerBound turns (lo, hi)
+//     into an index range through a bucket table, and the range is cleared
+//     from the resource's bitmap: a few word operations per visit, whatever
+//     its length, with no sorting of the unsorted, overlapping busy lists.
+//   - Shifts, time off and licence expiry build each therapist's bitmap the
+//     same way; rooms and counted equipment likewise; the answer is a few
+//     AND/OR passes over bitmaps of (candidates/64) words.
+//
+// Local clock times become instants as civil.Date.In defines them. On an
+// ordinary day that is local midnight plus the clock time; days within two
+// days of a zone transition (and days whose midnight is not 00:00:00 local)
+// are marked non-linear and call civil.Date.In for every clock time, so
+// daylight-saving days get exactly time.Date's answer (see prepareDays).
+
+const (
+	maxDays       = 400     // longest accepted From..To, in local dates
+	maxCandidates = 1 << 22 // bounds memory for absurd grids (a 1s Step over months)
+	dayNs         = int64(24 * time.Hour)
+	minuteNs      = int64(time.Minute)
+	// maxOffsetSec keeps (seconds * 1e9 + nanoseconds) inside int64; any
+	// instant further than ~285 years from the window saturates, which keeps
+	// it on the same side of every candidate.
+	maxOffsetSec = 9_000_000_000
+)
+
+// Find returns every free slot whose local start date lies in req.From..req.To,
+// in start order. It never reads the clock; req.Now is the present.
+func Find(req *Request) ([]Slot, error) {
+	if err := validate(req, true); err != nil {
+		return nil, err
+	}
+	e := enginePool.Get().(*engine)
+	defer e.release()
+	nd := req.From.DaysUntil(req.To) + 1
+	if err := e.prepare(req, req.From, nd); err != nil {
+		return nil, err
+	}
+	if len(e.cand) == 0 {
+		return []Slot{}, nil
+	}
+	e.evaluate()
+	return e.slots(), nil
+}
+
+// Check reports whether start is a free slot, and which therapist and room it
+// would take, using the same code as Find restricted to the local day that
+// contains start. req.From and req.To are ignored: the booking path passes the
+// start it was shown. A start off the grid, or an invalid request, is not free.
+//
+// The next day is evaluated too (a few more candidates): where midnight is
+// skipped by a daylight-saving change (America/Havana, America/Santiago),
+// civil.Date.In moves the next day's 00:00 back to 23:00 of this day, so the
+// next day's opening hours can start on this local date.
+func Check(req *Request, start time.Time) (Slot, bool) {
+	if validate(req, false) != nil {
+		return Slot{}, false
+	}
+	day := civil.DateOf(start.In(req.Zone))
+	if !validDate(day) || day.Year == 9999 && day.Month == 12 && day.Day == 31 {
+		return Slot{}, false
+	}
+	e := enginePool.Get().(*engine)
+	defer e.release()
+	if e.prepare(req, day, 2) != nil || len(e.cand) == 0 {
+		return Slot{}, false
+	}
+	off := e.off(start)
+	j := e.lowerBound(off)
+	if j >= len(e.cand) || e.cand[j] != off {
+		return Slot{}, false
+	}
+	e.evaluate()
+	if !hasBit(e.mask, j) {
+		return Slot{}, false
+	}
+	d := e.dayOfCandidate(j)
+	e.pickOrder(d)
+	var slot Slot
+	e.fillSlot(&slot, j, d)
+	return slot, true
+}
+
+func validate(req *Request, dates bool) error {
+	switch {
+	case req == nil:
+		return errors.New("schedule: nil request")
+	case req.Zone == nil:
+		return errors.New("schedule: request has no time zone")
+	case req.Step <= 0:
+		return fmt.Errorf("schedule: step %v must be positive", req.Step)
+	case req.Duration <= 0:
+		return fmt.Errorf("schedule: duration %v must be positive", req.Duration)
+	case req.BufferBefore < 0 || req.BufferAfter < 0:
+		return fmt.Errorf("schedule: buffers %v/%v must not be negative", req.BufferBefore, req.BufferAfter)
+	case req.Notice < 0:
+		return fmt.Errorf("schedule: notice %v must not be negative", req.Notice)
+	case req.HorizonDays < 0:
+		return fmt.Errorf("schedule: horizon of %d days must not be negative", req.HorizonDays)
+	}
+	if dates {
+		switch {
+		case !validDate(req.From):
+			return fmt.Errorf("schedule: from date %v is not a calendar date in years 1-9999", req.From)
+		case !validDate(req.To):
+			return fmt.Errorf("schedule: to date %v is not a calendar date in years 1-9999", req.To)
+		case req.To.Before(req.From):
+			return fmt.Errorf("schedule: to date %v is before from date %v", req.To, req.From)
+		case req.From.DaysUntil(req.To)+1 > maxDays:
+			return fmt.Errorf("schedule: %v to %v is longer than %d days", req.From, req.To, maxDays)
+		}
+	}
+	if d, r, ok := validWeekly(&req.Hours); !ok {
+		return fmt.Errorf("schedule: opening hours on %s: %d-%d is not a range of minutes within one day",
+			civil.WeekdayKey(d), int(r.Start), int(r.End))
+	}
+	for i := range req.Therapists {
+		if d, r, ok := validWeekly(&req.Therapists[i].Shifts); !ok {
+			return fmt.Errorf("schedule: shifts of therapist %q on %s: %d-%d is not a range of minutes within one day",
+				req.Therapists[i].ID, civil.WeekdayKey(d), int(r.Start), int(r.End))
+		}
+	}
+	return nil
+}
+
+// validWeekly returns the first range that is not Valid, if any.
+func validWeekly(w *civil.Weekly) (time.Weekday, civil.Range, bool) {
+	for d, rs := range w {
+		for _, r := range rs {
+			if !r.Valid() {
+				return time.Weekday(d), r, false
+			}
+		}
+	}
+	return 0, civil.Range{}, true
+}
+
+// dayInfo is one local date of the window. start is the offset of
+// civil.Date.In(zone, 00:00), the origin of the day's clock times; bound is
+// the first instant whose local date is date (they differ only when 00:00 is
+// skipped and time.Date moves it back into the day before); first is the
+// index in cand of its first candidate. The slice has one extra sentinel day.
+type dayInfo struct {
+	date   civil.Date
+	wd     time.Weekday
+	start  int64
+	bound  int64
+	first  int
+	linear bool // clock c is start + c minutes for every c in [0, 1440)
+}
+
+// engine holds one call's working memory; engines are pooled so that a
+// steady stream of calls allocates little more than the result.
+type engine struct {
+	req         *Request
+	zone        *time.Location
+	base        time.Time // instant of offset 0: local midnight of the first day
+	baseSec     int64
+	baseNs      int64
+	dur, bb, ba int64
+	step        int64
+
+	days  []dayInfo
+	cand  []int64 // candidate start offsets, strictly increasing
+	tab   []int32 // tab[b]: first candidate >= cand[0] + b<<shift
+	shift uint
+
+	words int      // words per bitmap
+	store []uint64 // backing array of every bitmap below
+	mask  []uint64 // slots still possible
+	ther  []uint64 // therapist t: ther[t*words:(t+1)*words]
+	rooms []uint64
+	tmp   []uint64
+	diff  []int32  // equipment counts
+	count []int32  // visits starting per day per therapist: count[day*nt+t]
+	order []uint64 // one day's "any therapist" order: visits<<32 | therapist
+}
+
+var enginePool = sync.Pool{New: func() any { return new(engine) }}
+
+func (e *engine) release() {
+	e.req, e.zone = nil, nil
+	if cap(e.store) > 1<<20 { // do not pin the memory of one huge query
+		*e = engine{}
+	}
+	enginePool.Put(e)
+}
+
+// prepare lists the days and the candidate starts of nd days from first.
+func (e *engine) prepare(req *Request, first civil.Date, nd int) error {
+	e.req, e.zone = req, req.Zone
+	e.base = first.In(req.Zone, 0)
+	e.baseSec, e.baseNs = e.base.Unix(), int64(e.base.Nanosecond())
+	e.dur, e.bb, e.ba, e.step = int64(req.Duration), int64(req.BufferBefore), int64(req.BufferAfter), int64(req.Step)
+	e.prepareDays(first, nd)
+
+	earliest := e.off(req.Now.Add(req.Notice))
+	nowDay := dayNumber(civil.DateOf(req.Now.In(req.Zone)))
+	e.cand = e.cand[:0]
+	i := 0
+	for ; i < nd; i++ {
+		d := &e.days[i]
+		d.first = len(e.cand)
+		if req.HorizonDays > 0 && dayNumber(d.date)-nowDay > int64(req.HorizonDays) {
+			break // every later day is beyond the horizon too
+		}
+		if e.days[i+1].start <= earliest || e.closed(d.date) {
+			continue
+		}
+		if err := e.gridOfDay(i, earliest); err != nil {
+			return err
+		}
+	}
+	for ; i <= nd; i++ {
+		e.days[i].first = len(e.cand)
+	}
+	if len(e.cand) > 0 {
+		e.buildTable()
+	}
+	return nil
+}
+
+// prepareDays fills e.days. A day is linear when one zone period covers it
+// and two days either side: then every local clock time of the day exists
+// once and time.Date resolves it to midnight plus the clock (its lookup lands
+// in that period, whatever the offset). Other days resolve each clock with
+// civil.Date.In. Zone periods are looked up once per period, not per day.
+func (e *engine) prepareDays(d civil.Date, nd int) {
+	e.days = e.days[:0]
+	var cur int64
+	ps, pe := int64(1), int64(0) // no period known yet
+	known := false               // cur is a known local midnight
+	for i := 0; i <= nd; i++ {
+		var t time.Time
+		midnight := known
+		bound := cur
+		if !known {
+			t = d.In(e.zone, 0)
+			cur, bound = e.off(t), e.off(t)
+			h, m, s := t.Clock()
+			midnight = h == 0 && m == 0 && s == 0 && t.Nanosecond() == 0
+			if civil.DateOf(t).Before(d) { // 00:00 skipped and moved back:
+				_, pe := e.zoneBounds(t) // the date begins at the change
+				bound = pe
+			}
+		}
+		lin := false
+		if midnight && i < nd {
+			if !(ps <= cur-2*dayNs && cur+3*dayNs < pe) {
+				if known {
+					t = e.base.Add(time.Duration(cur))
+				}
+				ps, pe = e.zoneBounds(t)
+			}
+			lin = ps <= cur-2*dayNs && cur+3*dayNs < pe
+		}
+		e.days = append(e.days, dayInfo{date: d, wd: weekday(d), start: cur, bound: bound, linear: lin})
+		d = nextDate(d)
+		known = lin
+		if lin {
+			cur += dayNs
+		}
+	}
+}
+
+func (e *engine) zoneBounds(t time.Time) (int64, int64) {
+	s, en := t.ZoneBounds()
+	ps, pe := int64(math.MinInt64), int64(math.MaxInt64)
+	if !s.IsZero() {
+		ps = e.off(s)
+	}
+	if !en.IsZero() {
+		pe = e.off(en)
+	}
+	return ps, pe
+}
+
+// clockOff is the offset of clock c (0..1440) on day i, as civil.Date.In.
+func (e *engine) clockOff(i int, c civil.Clock) int64 {
+	d := &e.days[i]
+	switch {
+	case c == 1440:
+		return e.days[i+1].start // Date.In(24:00) is the next day's 00:00
+	case d.linear:
+		return d.start + int64(c)*minuteNs
+	}
+	return e.off(d.date.In(e.zone, c))
+}
+
+func (e *engine) closed(d civil.Date) bool {
+	for _, c := range e.req.Closures {
+		if !d.Before(c.From) && !d.After(c.To) {
+			return true
+		}
+	}
+	return false
+}
+
+// gridOfDay appends day i's candidates: for each opening range, every Step
+// from its start (in absolute time) whose visit ends inside that range, and
+// not before earliest (now plus notice).
+func (e *engine) gridOfDay(i int, earliest int64) error {
+	from := len(e.cand)
+	ranges := e.req.Hours[e.days[i].wd]
+	for _, r := range ranges {
+		s0, e0 := e.clockOff(i, r.Start), e.clockOff(i, r.End)
+		last := e0 - e.dur
+		if last < s0 || last < earliest {
+			continue
+		}
+		s := s0
+		if earliest > s0 {
+			s += (earliest - s0 + e.step - 1) / e.step * e.step
+		}
+		if int64(len(e.cand))+(last-s)/e.step >= maxCandidates {
+			return fmt.Errorf("schedule: more than %d candidate starts; use a coarser step or a shorter range", maxCandidates)
+		}
+		for ; s <= last; s += e.step {
+			e.cand = append(e.cand, s)
+		}
+	}
+	day := e.cand[from:]
+	if len(ranges) > 1 && !slices.IsSorted(day) {
+		slices.Sort(day)
+	}
+	// Drop duplicates (overlapping ranges on one grid) and, in a zone whose
+	// clocks go back across midnight, starts an earlier day already listed.
+	w := from
+	for _, s := range day {
+		if w > 0 && s <= e.cand[w-1] {
+			continue
+		}
+		e.cand[w] = s
+		w++
+	}
+	e.cand = e.cand[:w]
+	return nil
+}
+
+// buildTable builds the bucket table behind lowerBound. Buckets are a power
+// of two nanoseconds wide, at most Step (so one opening range puts at most one
+// candidate in a bucket), widened only while the table would exceed 4 entries
+// per candidate (a long window with few open days).
+func (e *engine) buildTable() {
+	c0, cN := e.cand[0], e.cand[len(e.cand)-1]
+	shift := uint(0)
+	for int64(1)<<(shift+1) <= e.step && shift < 62 {
+		shift++
+	}
+	for (cN-c0)>>shift > int64(4*len(e.cand)+64) {
+		shift++
+	}
+	nb := int((cN-c0)>>shift) + 1
+	e.shift = shift
+	e.tab = slices.Grow(e.tab[:0], nb+1)[:nb+1]
+	j := 0
+	for b := 0; b < nb; b++ {
+		thr := c0 + int64(b)<<shift
+		for e.cand[j] < thr {
+			j++
+		}
+		e.tab[b] = int32(j)
+	}
+	e.tab[nb] = int32(len(e.cand))
+}
+
+// lowerBound returns the index of the first candidate >= x.
+func (e *engine) lowerBound(x int64) int {
+	c0 := e.cand[0]
+	if x <= c0 {
+		return 0
+	}
+	b := uint64(x-c0) >> e.shift
+	if b >= uint64(len(e.tab)-1) {
+		return len(e.cand)
+	}
+	j, k := int(e.tab[b]), int(e.tab[b+1])
+	for k-j > 8 { // only in widened buckets
+		h := int(uint(j+k) >> 1)
+		if e.cand[h] < x {
+			j = h + 1
+		} else {
+			k = h
+		}
+	}
+	for j < k && e.cand[j] < x {
+		j++
+	}
+	return j
+}
+
+// off converts an instant to a saturating nanosecond offset from e.base.
+func (e *engine) off(t time.Time) int64 {
+	u := t.Unix()
+	if u > e.baseSec+maxOffsetSec {
+		return math.MaxInt64
+	}
+	if u < e.baseSec-maxOffsetSec {
+		return math.MinInt64
+	}
+	return (u-e.baseSec)*int64(time.Second) + int64(t.Nanosecond()) - e.baseNs
+}
+
+// dayOf returns the index of the local date of offset x, or -1 outside.
+func (e *engine) dayOf(x int64) int {
+	nd := len(e.days) - 1
+	if x < e.days[0].bound || x >= e.days[nd].bound {
+		return -1
+	}
+	i := max(min(int(x/dayNs), nd-1), 0)
+	for e.days[i].bound > x {
+		i--
+	}
+	for e.days[i+1].bound <= x {
+		i++
+	}
+	return i
+}
+
+func (e *engine) dayOfCandidate(j int) int {
+	i := 0
+	for e.days[i+1].first <= j {
+		i++
+	}
+	return i
+}
+
+func subSat(a, b int64) int64 { // b >= 0
+	if a < math.MinInt64+b {
+		return math.MinInt64
+	}
+	return a - b
+}
+
+func addSat(a, b int64) int64 { // b >= 0
+	if a > math.MaxInt64-b {
+		return math.MaxInt64
+	}
+	return a + b
+}
+
+func validDate(d civil.Date) bool {
+	return d.Year >= 1 && d.Year <= 9999 && d.Month >= 1 && d.Month <= 12 &&
+		d.Day >= 1 && d.Day <= daysIn(d.Year, d.Month)
+}
+
+func daysIn(y int, m time.Month) int {
+	switch m {
+	case time.February:
+		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+			return 29
+		}
+		return 28
+	case time.April, time.June, time.September, time.November:
+		return 30
+	}
+	return 31
+}
+
+func nextDate(d civil.Date) civil.Date {
+	if d.Day < daysIn(d.Year, d.Month) {
+		d.Day++
+		return d
+	}
+	d.Day = 1
+	if d.Month == time.December {
+		return civil.Date{Year: d.Year + 1, Month: time.January, Day: 1}
+	}
+	d.Month++
+	return d
+}
+
+// dayNumber counts days from 1970-01-01 (H. Hinnant's days_from_civil) for a
+// valid date.
+func dayNumber(d civil.Date) int64 {
+	y, m := int64(d.Year), int64(d.Month)
+	if m <= 2 {
+		y--
+	}
+	era := y / 400
+	if y < 0 && y%400 != 0 {
+		era--
+	}
+	yoe := y - era*400
+	mp := (m + 9) % 12
+	doy := (153*mp+2)/5 + int64(d.Day) - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return era*146097 + doe - 719468
+}
+
+func weekday(d civil.Date) time.Weekday {
+	w := (dayNumber(d) + 4) % 7 // 1970-01-01 was a Thursday
+	if w < 0 {
+		w += 7
+	}
+	return time.Weekday(w)
+}

@@ -1,0 +1,209 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"knead/internal/clinic"
+)
+
+// MaxBookingAttempts bounds how often InBookingTx runs a booking on
+// PostgreSQL when the database keeps reporting serialization failures.
+const MaxBookingAttempts = 30
+
+// Schedule reads a ScheduleQuery outside any booking transaction.
+func (db *DB) Schedule(ctx context.Context, q clinic.ScheduleQuery) (clinic.ScheduleData, error) {
+	return schedule(ctx, db.r(), q)
+}
+
+// schedule reads the catalog rows of q and the clinic's visits that reach
+// into the window. LocationID and ServiceID may be empty, to read only the
+// therapists and visits (e.g. for a day view of the whole clinic).
+func schedule(ctx context.Context, c conn, q clinic.ScheduleQuery) (clinic.ScheduleData, error) {
+	if !q.To.After(q.From) {
+		return clinic.ScheduleData{}, clinic.Errorf(clinic.EInvalid, "The schedule window must end after it starts.")
+	}
+	var d clinic.ScheduleData
+	var err error
+	if q.LocationID != "" {
+		if d.Location, err = getLocation(ctx, c, q.ClinicID, q.LocationID); err != nil {
+			return clinic.ScheduleData{}, err
+		}
+		if d.Rooms, err = list(ctx, c, "rooms", scanRoom, "SELECT "+roomCols+
+			" FROM rooms WHERE clinic_id = ? AND location_id = ? ORDER BY name COLLATE BINARY, id", q.ClinicID, q.LocationID); err != nil {
+			return clinic.ScheduleData{}, err
+		}
+		if d.Equipment, err = list(ctx, c, "equipment", scanEquipment, "SELECT "+equipmentCols+
+			" FROM equipment WHERE clinic_id = ? AND location_id = ? ORDER BY name COLLATE BINARY, id", q.ClinicID, q.LocationID); err != nil {
+			return clinic.ScheduleData{}, err
+		}
+	}
+	if q.ServiceID != "" {
+		if d.Service, err = getService(ctx, c, q.ClinicID, q.ServiceID); err != nil {
+			return clinic.ScheduleData{}, err
+		}
+	}
+	if d.Therapists, err = listTherapists(ctx, c, q.ClinicID); err != nil {
+		return clinic.ScheduleData{}, err
+	}
+	if d.Appointments, err = windowAppointments(ctx, c, q.ClinicID, q.From, q.To); err != nil {
+		return clinic.ScheduleData{}, err
+	}
+	return d, nil
+}
+
+// InBookingTx runs fn in one booking transaction and commits when fn
+// returns nil. On SQLite the transaction is BEGIN IMMEDIATE on the single
+// write connection, so it holds the write lock throughout and is run once.
+// On PostgreSQL it is SERIALIZABLE: when the database reports a
+// serialization failure or a deadlock (at any statement or at commit), the
+// transaction is rolled back and fn runs again from the top, at most
+// MaxBookingAttempts times, after a short random pause. That the window read
+// and the insert commit together or not at all is the no-double-booking
+// guarantee, on PostgreSQL and on its serializable distributed relatives.
+func (db *DB) InBookingTx(ctx context.Context, fn func(tx clinic.BookingTx) error) error {
+	for attempt := 1; ; attempt++ {
+		retry, err := db.bookingAttempt(ctx, fn)
+		if !retry {
+			return err
+		}
+		if attempt == MaxBookingAttempts {
+			return fmt.Errorf("booking transaction: gave up after %d serialization failures: %w", attempt, err)
+		}
+		// Full jitter on an exponential ceiling of 1 ms to 50 ms spreads
+		// the contenders out so the next round has fewer collisions.
+		ceiling := min(time.Millisecond<<min(attempt, 6), 50*time.Millisecond)
+		t := time.NewTimer(rand.N(ceiling) + time.Millisecond/4)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return fmt.Errorf("booking transaction: %w", ctx.Err())
+		case <-t.C:
+		}
+	}
+}
+
+// bookingAttempt runs fn once; retry says whether it met a serialization
+// failure and may be run again.
+func (db *DB) bookingAttempt(ctx context.Context, fn func(tx clinic.BookingTx) error) (retry bool, err error) {
+	var opts *sql.TxOptions
+	if db.d.engine == EnginePostgres {
+		opts = &sql.TxOptions{Isolation: sql.LevelSerializable}
+	}
+	sqlTx, err := db.write.BeginTx(ctx, opts)
+	if err != nil {
+		return db.d.retryable(err), fmt.Errorf("begin booking transaction: %w", err)
+	}
+	tx := &bookingTx{c: conn{q: sqlTx, d: db.d}}
+	committed := false
+	defer func() {
+		if !committed {
+			sqlTx.Rollback() // a panic in fn leaves nothing half-saved either
+		}
+	}()
+	if err := fn(tx); err != nil {
+		// A statement that failed for serialization aborts the transaction;
+		// whatever fn made of that error, the run is void and may go again.
+		if tx.retryErr != nil {
+			return true, tx.retryErr
+		}
+		return false, err
+	}
+	if tx.retryErr != nil {
+		// fn swallowed a serialization failure: the transaction is aborted
+		// and cannot commit.
+		return true, tx.retryErr
+	}
+	committed = true
+	if err := sqlTx.Commit(); err != nil {
+		err = fmt.Errorf("commit booking transaction: %w", err)
+		return db.d.retryable(err), db.d.mapErr(err, "", "")
+	}
+	return false, nil
+}
+
+// bookingTx is one run of a booking transaction.
+type bookingTx struct {
+	c        conn
+	retryErr error // the first serialization failure met, if any
+}
+
+var _ clinic.BookingTx = (*bookingTx)(nil)
+
+// note records a serialization failure before the error is mapped to a
+// clinic.Error and the database's code is lost.
+func (t *bookingTx) note(err error) error {
+	if err != nil && t.retryErr == nil && t.c.d.retryable(err) {
+		t.retryErr = err
+	}
+	return err
+}
+
+func (t *bookingTx) Schedule(ctx context.Context, q clinic.ScheduleQuery) (clinic.ScheduleData, error) {
+	d, err := schedule(ctx, t.c, q)
+	return d, t.note(err)
+}
+
+func (t *bookingTx) GetAppointment(ctx context.Context, clinicID, id string) (clinic.Appointment, error) {
+	a, err := getAppointment(ctx, t.c, clinicID, id)
+	return a, t.note(err)
+}
+
+func (t *bookingTx) InsertAppointment(ctx context.Context, a clinic.Appointment) (clinic.Appointment, error) {
+	// insertAppointment maps only constraint violations to clinic.Error, so
+	// a serialization failure reaches note as the database reported it.
+	out, err := insertAppointment(ctx, t.c, a)
+	return out, t.note(err)
+}
+
+func (t *bookingTx) UpdateAppointment(ctx context.Context, a clinic.Appointment) error {
+	return t.note(updateAppointment(ctx, t.c, a))
+}
+
+func (t *bookingTx) UpsertClient(ctx context.Context, clinicID string, c clinic.Client) (clinic.Client, error) {
+	out, err := upsertClient(ctx, t.c, clinicID, c)
+	return out, t.note(err)
+}
+
+func (t *bookingTx) Idempotency(ctx context.Context, clinicID, key string) (string, []byte, bool, error) {
+	var appointmentID string
+	var hash []byte
+	err := t.c.queryRow(ctx, "SELECT appointment_id, request_hash FROM idempotency_keys WHERE clinic_id = ? AND idem_key = ?",
+		clinicID, key).Scan(&appointmentID, &hash)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil, false, nil
+	}
+	if err != nil {
+		return "", nil, false, t.note(fmt.Errorf("get idempotency key: %w", err))
+	}
+	return appointmentID, hash, true, nil
+}
+
+func (t *bookingTx) SaveIdempotency(ctx context.Context, clinicID, key string, requestHash []byte, appointmentID string, now time.Time) error {
+	_, err := t.c.exec(ctx, `INSERT INTO idempotency_keys (clinic_id, idem_key, request_hash, appointment_id, created)
+		VALUES (?, ?, ?, ?, ?)`, clinicID, key, requestHash, appointmentID, unix(now))
+	if err != nil {
+		t.note(err)
+		return t.c.d.mapErr(fmt.Errorf("save idempotency key: %w", err), "The idempotency key was already used.", "Clinic not found.")
+	}
+	return nil
+}
+
+// DeleteIdempotencyKeys removes keys created before cutoff and returns how
+// many; a housekeeping job calls it now and then (clients retry within
+// minutes, not days).
+func (db *DB) DeleteIdempotencyKeys(ctx context.Context, cutoff time.Time) (int64, error) {
+	res, err := db.rw().exec(ctx, "DELETE FROM idempotency_keys WHERE created < ?", cutoff.Unix())
+	if err != nil {
+		return 0, fmt.Errorf("delete idempotency keys: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("delete idempotency keys: %w", err)
+	}
+	return n, nil
+}
