@@ -138,6 +138,8 @@ func BenchmarkInsertAppointmentTx(b *testing.B) {
 			})
 		}
 		b.Run(engine+"/serial", func(b *testing.B) {
+			retries := db.BookingRetries()
+			defer func() { b.ReportMetric(float64(db.BookingRetries()-retries)/float64(b.N), "retries/op") }()
 			for b.Loop() {
 				if err := book(); err != nil {
 					b.Fatal(err)
@@ -145,6 +147,8 @@ func BenchmarkInsertAppointmentTx(b *testing.B) {
 			}
 		})
 		b.Run(engine+"/parallel8", func(b *testing.B) {
+			retries := db.BookingRetries()
+			defer func() { b.ReportMetric(float64(db.BookingRetries()-retries)/float64(b.N), "retries/op") }()
 			b.SetParallelism(4) // 4 x GOMAXPROCS(2) = 8 goroutines
 			b.RunParallel(func(pb *testing.PB) {
 				for pb.Next() {

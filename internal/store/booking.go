@@ -71,6 +71,7 @@ func (db *DB) InBookingTx(ctx context.Context, fn func(tx clinic.BookingTx) erro
 		if !retry {
 			return err
 		}
+		db.retries.Add(1)
 		if attempt == MaxBookingAttempts {
 			return fmt.Errorf("booking transaction: gave up after %d serialization failures: %w", attempt, err)
 		}

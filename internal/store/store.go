@@ -21,6 +21,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
@@ -48,6 +49,8 @@ type DB struct {
 	write *sql.DB
 	read  *sql.DB
 	path  string // the SQLite file; "" on PostgreSQL
+
+	retries atomic.Int64 // booking transactions run again, see BookingRetries
 }
 
 var _ clinic.Store = (*DB)(nil)
@@ -162,6 +165,11 @@ func (db *DB) Engine() string { return db.d.engine }
 
 // Path returns the SQLite database file, or "" on PostgreSQL.
 func (db *DB) Path() string { return db.path }
+
+// BookingRetries returns how many times, since Open, a booking transaction
+// was run again after a serialization failure: a measure of contention,
+// for metrics and load tests.
+func (db *DB) BookingRetries() int64 { return db.retries.Load() }
 
 // Ping checks that the database answers.
 func (db *DB) Ping(ctx context.Context) error {
