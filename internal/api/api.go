@@ -16,11 +16,12 @@ type API struct {
 	store clinic.Store
 	now   func() time.Time
 	log   *slog.Logger
+	slots *slotCache
 }
 
 // New returns the API over st. now is the clock, passed in so tests can fix it.
 func New(st clinic.Store, now func() time.Time, log *slog.Logger) *API {
-	return &API{store: st, now: now, log: log}
+	return &API{store: st, now: now, log: log, slots: newSlotCache(16 << 20)}
 }
 
 // Access says who may call a route, for the route table and the OpenAPI document.

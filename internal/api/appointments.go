@@ -2,6 +2,8 @@ package api
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -52,27 +54,38 @@ func (a *API) availability(w http.ResponseWriter, r *http.Request) error {
 	if err := v.Err(); err != nil {
 		return err
 	}
-	av, err := booking.Slots(r.Context(), a.store, booking.Query{
+	bq := booking.Query{
 		ClinicID: c.ID, LocationID: q.Get("location"), ServiceID: q.Get("service"), TherapistID: q.Get("therapist"),
 		From: from, To: to, Staff: u != nil,
-	}, a.now())
+	}
+	now := a.now()
+	key := fmt.Sprintf("%s|%s|%s|%s|%s|%s|%t", bq.ClinicID, bq.LocationID, bq.ServiceID, bq.TherapistID, bq.From, bq.To, bq.Staff)
+	if body, ok := a.slots.get(key, c.ScheduleVersion, now); ok {
+		writeRaw(w, body)
+		return nil
+	}
+	av, err := booking.Slots(r.Context(), a.store, bq, now)
 	if err != nil {
 		return queryNotFound(err)
 	}
-	writeJSON(w, http.StatusOK, AvailabilityJSON{Slots: slotsJSON(av.Slots, av.Zone, q.Get("location"))})
+	body, err := json.Marshal(AvailabilityJSON{Slots: slotsJSON(av.Slots, av.Zone, bq.LocationID)})
+	if err != nil {
+		return err
+	}
+	body = append(body, '\n')
+	a.slots.put(key, slotEntry{version: c.ScheduleVersion, validUntil: av.ValidUntil, body: body})
+	writeRaw(w, body)
 	return nil
+}
+
+func writeRaw(w http.ResponseWriter, body []byte) {
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = w.Write(body)
 }
 
 // queryNotFound names the parameter when a location or service is unknown.
 func queryNotFound(err error) error {
-	if clinic.ErrorCode(err) != clinic.ENotFound {
-		return err
-	}
-	var ce *clinic.Error
-	if e, ok := err.(*clinic.Error); ok {
-		ce = e
-	}
-	if ce != nil && len(ce.Fields) > 0 {
+	if ce, ok := err.(*clinic.Error); !ok || ce.Code != clinic.ENotFound || len(ce.Fields) > 0 {
 		return err
 	}
 	return clinic.Errorf(clinic.ENotFound, "No such location or service in this clinic.")
@@ -110,14 +123,38 @@ type AppointmentJSON struct {
 	CancelToken string `json:"cancel_token,omitempty"`
 }
 
-// appointmentJSON shows a in its location's zone. showClient is for staff.
-func (a *API) appointmentJSON(ctx context.Context, ap clinic.Appointment, showClient bool) AppointmentJSON {
+// zones finds locations' time zones, each once per request.
+type zones struct {
+	a     *API
+	ctx   context.Context
+	cache map[string]*time.Location
+}
+
+func (a *API) zones(ctx context.Context) *zones {
+	return &zones{a: a, ctx: ctx, cache: map[string]*time.Location{}}
+}
+
+func (z *zones) of(clinicID, locationID string) *time.Location {
+	if zone, ok := z.cache[locationID]; ok {
+		return zone
+	}
 	zone := time.UTC
-	if l, err := a.store.GetLocation(ctx, ap.ClinicID, ap.LocationID); err == nil {
-		if z, err := time.LoadLocation(l.TimeZone); err == nil {
-			zone = z
+	if l, err := z.a.store.GetLocation(z.ctx, clinicID, locationID); err == nil {
+		if lz, err := civil.Zone(l.TimeZone); err == nil {
+			zone = lz
 		}
 	}
+	z.cache[locationID] = zone
+	return zone
+}
+
+// appointmentJSON shows ap in its location's zone. showClient is for staff.
+func (a *API) appointmentJSON(ctx context.Context, ap clinic.Appointment, showClient bool) AppointmentJSON {
+	return appointmentIn(a.zones(ctx), ap, showClient)
+}
+
+func appointmentIn(z *zones, ap clinic.Appointment, showClient bool) AppointmentJSON {
+	zone := z.of(ap.ClinicID, ap.LocationID)
 	out := AppointmentJSON{ID: ap.ID, Status: ap.Status, Start: ap.Start.In(zone).Format(time.RFC3339), End: ap.End.In(zone).Format(time.RFC3339),
 		Therapist: ap.TherapistID, Location: ap.LocationID, Service: ap.ServiceID, CancelFee: ap.CancelFee}
 	if showClient {
@@ -343,8 +380,9 @@ func (a *API) listAppointments(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	items := make([]AppointmentJSON, len(list))
+	z := a.zones(r.Context())
 	for i, ap := range list {
-		items[i] = a.appointmentJSON(r.Context(), ap, true)
+		items[i] = appointmentIn(z, ap, true)
 	}
 	writeJSON(w, http.StatusOK, Items[AppointmentJSON]{Items: items})
 	return nil

@@ -8,7 +8,6 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
-	"errors"
 	"unicode/utf8"
 
 	"golang.org/x/crypto/bcrypt"
@@ -111,9 +110,6 @@ var allowed = map[string]map[Action]bool{
 
 // ValidRole reports whether role is one of the staff roles.
 func ValidRole(role string) bool { _, ok := allowed[role]; return ok }
-
-// ErrForbidden is returned by Authorize when the role may not act.
-var ErrForbidden = errors.New("forbidden")
 
 // Authorize returns nil when user may take action in clinicID, and a
 // clinic.Error (EForbidden) otherwise. A user of another clinic may do

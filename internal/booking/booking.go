@@ -28,6 +28,26 @@ type Query struct {
 type Availability struct {
 	Zone  *time.Location
 	Slots []schedule.Slot
+	// ValidUntil is the last instant at which the answer is still right if
+	// no booking or catalog change happens: the first slot's start minus the
+	// notice (after which it may no longer be offered), or the next local
+	// midnight when the horizon will let a new day in.
+	ValidUntil time.Time
+}
+
+// validUntil computes Availability.ValidUntil.
+func validUntil(req *schedule.Request, slots []schedule.Slot) time.Time {
+	until := time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
+	if len(slots) > 0 {
+		until = slots[0].Start.Add(-req.Notice)
+	}
+	if req.HorizonDays > 0 {
+		midnight := civil.DateOf(req.Now.In(req.Zone)).AddDays(1).In(req.Zone, 0).Add(-time.Nanosecond)
+		if midnight.Before(until) {
+			until = midnight
+		}
+	}
+	return until
 }
 
 // Slots lists the free slots for q as of now.
@@ -45,8 +65,8 @@ func Slots(ctx context.Context, st clinic.BookingStore, q Query, now time.Time) 
 	if err := v.Err(); err != nil {
 		return Availability{}, err
 	}
-	start, end := windowFor(q.From, q.To)
-	data, err := st.Schedule(ctx, clinic.ScheduleQuery{ClinicID: q.ClinicID, LocationID: q.LocationID, ServiceID: q.ServiceID, From: start, To: end})
+	data, err := st.Schedule(ctx, clinic.ScheduleQuery{ClinicID: q.ClinicID, LocationID: q.LocationID, ServiceID: q.ServiceID,
+		LocalFrom: q.From, LocalTo: q.To})
 	if err != nil {
 		return Availability{}, err
 	}
@@ -58,7 +78,7 @@ func Slots(ctx context.Context, st clinic.BookingStore, q Query, now time.Time) 
 	if err != nil {
 		return Availability{}, clinic.Errorf(clinic.EInvalid, "%v", err)
 	}
-	return Availability{Zone: req.Zone, Slots: slots}, nil
+	return Availability{Zone: req.Zone, Slots: slots, ValidUntil: validUntil(req, slots)}, nil
 }
 
 // Request asks to book one visit.
@@ -231,13 +251,11 @@ func replay(ctx context.Context, tx clinic.BookingTx, clinicID, id string, store
 // checkSlot reads the schedule around start and asks the engine whether
 // start is free, exactly as listing would.
 func checkSlot(ctx context.Context, tx clinic.BookingTx, clinicID, locationID, serviceID string, in engineInput, start time.Time) (schedule.Slot, clinic.ScheduleData, error) {
-	day := civil.DateOf(start.UTC())
-	from, to := windowFor(day.AddDays(-1), day.AddDays(1))
-	data, err := tx.Schedule(ctx, clinic.ScheduleQuery{ClinicID: clinicID, LocationID: locationID, ServiceID: serviceID, From: from, To: to})
+	data, err := tx.Schedule(ctx, clinic.ScheduleQuery{ClinicID: clinicID, LocationID: locationID, ServiceID: serviceID, DayOf: start})
 	if err != nil {
 		return schedule.Slot{}, data, err
 	}
-	zone, err := time.LoadLocation(data.Location.TimeZone)
+	zone, err := civil.Zone(data.Location.TimeZone)
 	if err != nil {
 		return schedule.Slot{}, data, clinic.Errorf(clinic.EInternal, "location has an unknown time zone")
 	}

@@ -19,19 +19,6 @@ const MaxRangeDays = 62
 // defaultStep is the grid of start times when a service does not set one.
 const defaultStep = 15 * time.Minute
 
-// zoneMargin widens a window given in local dates so that it covers those
-// dates in any zone (UTC offsets lie within -12 h and +14 h), plus a day for
-// visits whose buffers reach across midnight.
-const zoneMargin = 40 * time.Hour
-
-// windowFor returns instants that surely cover the local dates from..to in
-// any zone, so the store can be asked before the location's zone is known.
-func windowFor(from, to civil.Date) (time.Time, time.Time) {
-	start := from.In(time.UTC, 0).Add(-zoneMargin)
-	end := to.AddDays(1).In(time.UTC, 0).Add(zoneMargin)
-	return start, end
-}
-
 // engineInput describes what to ask the engine beyond the stored data.
 type engineInput struct {
 	therapistID string // "" for any qualified therapist
@@ -44,7 +31,7 @@ type engineInput struct {
 // buildRequest turns stored data into the engine's request. It returns an
 // EInvalid error when the named therapist cannot give the service here.
 func buildRequest(d clinic.ScheduleData, in engineInput) (*schedule.Request, error) {
-	zone, err := time.LoadLocation(d.Location.TimeZone)
+	zone, err := civil.Zone(d.Location.TimeZone)
 	if err != nil {
 		return nil, clinic.Errorf(clinic.EInternal, "location %s has an unknown time zone", d.Location.ID)
 	}
@@ -73,10 +60,24 @@ func buildRequest(d clinic.ScheduleData, in engineInput) (*schedule.Request, err
 		req.Closures = append(req.Closures, schedule.DateRange{From: c.From, To: c.To})
 	}
 
-	visits := make([]clinic.Appointment, 0, len(d.Appointments))
+	// Group the visits once by what they hold, so building the request is
+	// linear in the number of visits.
+	byTherapist := map[string][]schedule.Busy{}
+	byRoom := map[string][]schedule.Busy{}
+	byEquipment := map[string][]schedule.Busy{}
 	for _, a := range d.Appointments {
-		if a.ID != in.ignoreID && a.Status != clinic.StatusCancelled {
-			visits = append(visits, a)
+		if a.ID == in.ignoreID || a.Status == clinic.StatusCancelled {
+			continue
+		}
+		b := busyOf(a)
+		byTherapist[a.TherapistID] = append(byTherapist[a.TherapistID], b)
+		if a.RoomID != "" {
+			byRoom[a.RoomID] = append(byRoom[a.RoomID], b)
+		}
+		if a.LocationID == d.Location.ID {
+			for _, kind := range a.Equipment {
+				byEquipment[kind] = append(byEquipment[kind], b)
+			}
 		}
 	}
 
@@ -98,11 +99,7 @@ func buildRequest(d clinic.ScheduleData, in engineInput) (*schedule.Request, err
 		for _, off := range t.TimeOff {
 			st.TimeOff = append(st.TimeOff, schedule.Interval{Start: off.Start, End: off.End})
 		}
-		for _, a := range visits {
-			if a.TherapistID == t.ID {
-				st.Busy = append(st.Busy, busyOf(a))
-			}
-		}
+		st.Busy = byTherapist[t.ID]
 		req.Therapists = append(req.Therapists, st)
 	}
 	if in.therapistID != "" {
@@ -117,25 +114,14 @@ func buildRequest(d clinic.ScheduleData, in engineInput) (*schedule.Request, err
 	}
 
 	for _, r := range d.Rooms {
-		room := schedule.Room{ID: r.ID}
-		for _, a := range visits {
-			if a.RoomID == r.ID {
-				room.Busy = append(room.Busy, busyOf(a))
-			}
-		}
-		req.Rooms = append(req.Rooms, room)
+		req.Rooms = append(req.Rooms, schedule.Room{ID: r.ID, Busy: byRoom[r.ID]})
 	}
 
 	for _, kind := range svc.Equipment {
-		eq := schedule.Equipment{Kind: kind}
+		eq := schedule.Equipment{Kind: kind, Busy: byEquipment[kind]}
 		for _, e := range d.Equipment {
 			if e.Kind == kind {
 				eq.Count += e.Count
-			}
-		}
-		for _, a := range visits {
-			if a.LocationID == d.Location.ID && slices.Contains(a.Equipment, kind) {
-				eq.Busy = append(eq.Busy, busyOf(a))
 			}
 		}
 		req.Equipment = append(req.Equipment, eq)
@@ -164,20 +150,20 @@ func qualified(t clinic.Therapist, locationID, modality string) (civil.Weekly, b
 // valid licence. A therapist without any licence is not bookable.
 func licensedThrough(t clinic.Therapist) (civil.Date, bool) {
 	var last civil.Date
-	ok := false
+	licensed := false
 	for _, c := range t.Credentials {
 		if c.Kind != clinic.CredentialLicence {
 			continue
 		}
-		if !ok || c.Expires.IsZero() || (!last.IsZero() && c.Expires.After(last)) {
+		if c.Expires.IsZero() {
+			return civil.Date{}, true // a licence without expiry: no limit
+		}
+		if !licensed || c.Expires.After(last) {
 			last = c.Expires
 		}
-		ok = true
-		if c.Expires.IsZero() {
-			break // a licence without expiry: no limit
-		}
+		licensed = true
 	}
-	return last, ok
+	return last, licensed
 }
 
 func busyOf(a clinic.Appointment) schedule.Busy {

@@ -6,6 +6,7 @@ package civil
 import (
 	"encoding/json"
 	"fmt"
+	"sync"
 	"time"
 )
 
@@ -89,11 +90,21 @@ func cmpInt(a, b int) int {
 	return 0
 }
 
-// MarshalText implements encoding.TextMarshaler.
-func (d Date) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+// MarshalText implements encoding.TextMarshaler. The zero Date (no date,
+// e.g. a licence without expiry) is the empty string.
+func (d Date) MarshalText() ([]byte, error) {
+	if d.IsZero() {
+		return []byte{}, nil
+	}
+	return []byte(d.String()), nil
+}
 
-// UnmarshalText implements encoding.TextUnmarshaler.
+// UnmarshalText implements encoding.TextUnmarshaler; "" is the zero Date.
 func (d *Date) UnmarshalText(b []byte) error {
+	if len(b) == 0 {
+		*d = Date{}
+		return nil
+	}
 	v, err := ParseDate(string(b))
 	if err != nil {
 		return err
@@ -213,4 +224,23 @@ func (w *Weekday) UnmarshalText(b []byte) error {
 	}
 	*w = Weekday(d)
 	return nil
+}
+
+var zones sync.Map // IANA name -> *time.Location
+
+// Zone returns the IANA time zone name, loaded once per process:
+// time.LoadLocation reads and parses the zone file on every call.
+func Zone(name string) (*time.Location, error) {
+	if z, ok := zones.Load(name); ok {
+		return z.(*time.Location), nil
+	}
+	if name == "" || name == "Local" {
+		return nil, fmt.Errorf("%q is not an IANA time zone", name)
+	}
+	z, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, err
+	}
+	zones.Store(name, z)
+	return z, nil
 }

@@ -3,6 +3,8 @@ package clinic
 import (
 	"context"
 	"time"
+
+	"knead/internal/civil"
 )
 
 // Every Store method that takes a clinicID reads or changes only that
@@ -91,12 +93,22 @@ type ScheduleQuery struct {
 	LocationID string
 	ServiceID  string
 	From, To   time.Time
+	// LocalFrom and LocalTo, when set (with LocationID), ask for the local
+	// dates LocalFrom to LocalTo inclusive in the location's time zone
+	// instead of From and To.
+	LocalFrom, LocalTo civil.Date
+	// DayOf, when set (with LocationID), asks for the local day that
+	// contains this instant in the location's time zone.
+	DayOf time.Time
 }
 
 // ScheduleData is what a ScheduleQuery reads: the catalog rows and every
-// visit (not cancelled) that starts before To and ends (with its buffers)
-// after From, held by any therapist of the clinic or at the location. Only
-// the window is read from the appointments table, through an index.
+// visit (not cancelled) whose span with its buffers, [Start-BufferBefore,
+// End+BufferAfter), overlaps [From, To), held by any therapist of the clinic
+// or at the location. Appointments carry only what schedules need (id,
+// location, therapist, room, times, buffers, equipment, status), not client,
+// service or tokens. Only the window is read from the appointments table,
+// through an index.
 type ScheduleData struct {
 	Location     Location
 	Service      Service

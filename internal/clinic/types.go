@@ -30,6 +30,11 @@ type Clinic struct {
 	Name     string    `json:"name"`
 	Currency string    `json:"currency"` // ISO 4217, the default for its services
 	Created  time.Time `json:"created"`
+	// ScheduleVersion changes with every write that can change the clinic's
+	// free slots (bookings, cancellations, catalog edits), in the same
+	// transaction, so any knead process can tell whether a cached answer
+	// is still right with the one read that finds the clinic.
+	ScheduleVersion int64 `json:"-"`
 }
 
 // Location is a place where a clinic treats clients.
@@ -94,7 +99,7 @@ type Credential struct {
 	Kind    string     `json:"kind"` // "licence", "certification", ...
 	Number  string     `json:"number"`
 	Issuer  string     `json:"issuer"`
-	Expires civil.Date `json:"expires"`
+	Expires civil.Date `json:"expires,omitzero"` // none: does not expire
 }
 
 // Shift is a therapist's working time at one location on one weekday.

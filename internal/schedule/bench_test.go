@@ -289,6 +289,33 @@ func BenchmarkClinicMonth(b *testing.B) {
 	b.ReportMetric(float64(n), "slots")
 }
 
+// BenchmarkResultFloor measures what any engine must do to return n slots
+// through this API: allocate []Slot and fill each with two time.Time values
+// and a therapist. With 80-byte slots it is a large share of cases a, c and
+// d, mostly as garbage collection (see docs/benchmarks.md).
+var floorSink []Slot
+
+func BenchmarkResultFloor(b *testing.B) {
+	base := monday.In(toronto, 0)
+	for _, c := range []struct {
+		name string
+		n    int
+	}{{"a", 870}, {"b", 251}, {"c", 870}, {"d", 618}} {
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				out := make([]Slot, c.n)
+				for i := range out {
+					out[i].TherapistID = "1"
+					out[i].Start = base.Add(time.Duration(i) * 15 * time.Minute)
+					out[i].End = out[i].Start.Add(time.Hour)
+				}
+				floorSink = out
+			}
+		})
+	}
+}
+
 // BenchmarkCeiling does fixed, trivial work (summing 1,000 ints) so that
 // figures from noisy or different machines can be compared.
 func BenchmarkCeiling(b *testing.B) {

@@ -17,7 +17,8 @@ import (
 //     the local midnight that starts the window (offset). Nanoseconds, not
 //     minutes, so input that is not minute-aligned (a visit ending at
 //     10:00:30, a zone offset with seconds, a Step of 90s) needs no rounding
-//     and stays exact. No time.Time arithmetic happens per slot or per visit.
+//     and stays exact. The inner loops do integer arithmetic only; time.Time
+//     values are made again only for the slots returned.
 //   - The candidate starts (the grid of every opening range of every open day
 //     that passes notice and horizon) are listed once, in order, in cand. A
 //     slot is then just an index into cand, and a set of slots is a bitmap.
@@ -36,6 +37,12 @@ import (
 // days of a zone transition (and days whose midnight is not 00:00:00 local)
 // are marked non-linear and call civil.Date.In for every clock time, so
 // daylight-saving days get exactly time.Date's answer (see prepareDays).
+// Each day is the span of instants whose local date it is: 24:00 is the
+// first instant of the next date, and a clock time that time.Date moves out
+// of the day (where midnight itself is skipped, as in America/Santiago, it
+// moves 00:00 back to 23:00 of the day before) is clamped to the day's span.
+// So every start belongs to its own local date, none is listed twice, and
+// Check need look at one day only.
 
 const (
 	maxDays       = 400     // longest accepted From..To, in local dates
@@ -48,8 +55,9 @@ const (
 	maxOffsetSec = 9_000_000_000
 )
 
-// Find returns every free slot whose local start date lies in req.From..req.To,
-// in start order. It never reads the clock; req.Now is the present.
+// Find returns every free slot of the local dates req.From..req.To, in start
+// order. It never reads the clock; req.Now is the present. A request it
+// cannot answer (see validate) is an error, never a panic.
 func Find(req *Request) ([]Slot, error) {
 	if err := validate(req, true); err != nil {
 		return nil, err
@@ -69,29 +77,25 @@ func Find(req *Request) ([]Slot, error) {
 
 // Check reports whether start is a free slot, and which therapist and room it
 // would take, using the same code as Find restricted to the local day that
-// contains start. req.From and req.To are ignored: the booking path passes the
-// start it was shown. A start off the grid, or an invalid request, is not free.
-//
-// The next day is evaluated too (a few more candidates): where midnight is
-// skipped by a daylight-saving change (America/Havana, America/Santiago),
-// civil.Date.In moves the next day's 00:00 back to 23:00 of this day, so the
-// next day's opening hours can start on this local date.
+// contains start. req.From and req.To are ignored (so a day outside them is
+// checked as Find would list it): the booking path passes the start it was
+// shown. A start off the grid, or an invalid request, is not free.
 func Check(req *Request, start time.Time) (Slot, bool) {
 	if validate(req, false) != nil {
 		return Slot{}, false
 	}
 	day := civil.DateOf(start.In(req.Zone))
-	if !validDate(day) || day.Year == 9999 && day.Month == 12 && day.Day == 31 {
+	if !validDate(day) {
 		return Slot{}, false
 	}
 	e := enginePool.Get().(*engine)
 	defer e.release()
-	if e.prepare(req, day, 2) != nil || len(e.cand) == 0 {
+	if e.prepare(req, day, 1) != nil || len(e.cand) == 0 {
 		return Slot{}, false
 	}
 	off := e.off(start)
-	j := e.lowerBound(off)
-	if j >= len(e.cand) || e.cand[j] != off {
+	j, found := slices.BinarySearch(e.cand, off)
+	if !found {
 		return Slot{}, false
 	}
 	e.evaluate()
@@ -101,10 +105,15 @@ func Check(req *Request, start time.Time) (Slot, bool) {
 	d := e.dayOfCandidate(j)
 	e.pickOrder(d)
 	var slot Slot
-	e.fillSlot(&slot, j, d)
+	e.fillSlot(&slot, j)
 	return slot, true
 }
 
+// validate rejects what the engine cannot answer: a missing zone, a step or
+// duration that is not positive, negative buffers, notice or horizon, and
+// (when dates is set) From/To that are not dates of years 1-9999, in the
+// wrong order or more than maxDays apart, and opening or shift ranges that
+// are not civil.Range.Valid.
 func validate(req *Request, dates bool) error {
 	switch {
 	case req == nil:
@@ -160,17 +169,17 @@ func validWeekly(w *civil.Weekly) (time.Weekday, civil.Range, bool) {
 }
 
 // dayInfo is one local date of the window. start is the offset of
-// civil.Date.In(zone, 00:00), the origin of the day's clock times; bound is
-// the first instant whose local date is date (they differ only when 00:00 is
-// skipped and time.Date moves it back into the day before); first is the
-// index in cand of its first candidate. The slice has one extra sentinel day.
+// civil.Date.In(zone, 00:00); bound is the first instant whose local date is
+// date (they differ only when 00:00 is skipped and time.Date moves it back
+// into the day before); first is the index in cand of its first candidate.
+// The slice has one extra sentinel day.
 type dayInfo struct {
 	date   civil.Date
 	wd     time.Weekday
 	start  int64
 	bound  int64
 	first  int
-	linear bool // clock c is start + c minutes for every c in [0, 1440)
+	linear bool // start == bound, and clock c is start + c minutes for every c in [0, 1440)
 }
 
 // engine holds one call's working memory; engines are pooled so that a
@@ -218,6 +227,9 @@ func (e *engine) prepare(req *Request, first civil.Date, nd int) error {
 	e.dur, e.bb, e.ba, e.step = int64(req.Duration), int64(req.BufferBefore), int64(req.BufferAfter), int64(req.Step)
 	e.prepareDays(first, nd)
 
+	if tooManyCandidates(req, first, nd) {
+		return fmt.Errorf("schedule: more than %d candidate starts; use a coarser step or a shorter range", maxCandidates)
+	}
 	earliest := e.off(req.Now.Add(req.Notice))
 	nowDay := dayNumber(civil.DateOf(req.Now.In(req.Zone)))
 	e.cand = e.cand[:0]
@@ -228,7 +240,7 @@ func (e *engine) prepare(req *Request, first civil.Date, nd int) error {
 		if req.HorizonDays > 0 && dayNumber(d.date)-nowDay > int64(req.HorizonDays) {
 			break // every later day is beyond the horizon too
 		}
-		if e.days[i+1].start <= earliest || e.closed(d.date) {
+		if e.days[i+1].bound <= earliest || e.closed(d.date) {
 			continue
 		}
 		if err := e.gridOfDay(i, earliest); err != nil {
@@ -238,9 +250,7 @@ func (e *engine) prepare(req *Request, first civil.Date, nd int) error {
 	for ; i <= nd; i++ {
 		e.days[i].first = len(e.cand)
 	}
-	if len(e.cand) > 0 {
-		e.buildTable()
-	}
+	e.tab = e.tab[:0] // built on first use: a query without visits needs none
 	return nil
 }
 
@@ -260,13 +270,10 @@ func (e *engine) prepareDays(d civil.Date, nd int) {
 		bound := cur
 		if !known {
 			t = d.In(e.zone, 0)
-			cur, bound = e.off(t), e.off(t)
+			cur = e.off(t)
+			bound = e.firstInstant(d, cur)
 			h, m, s := t.Clock()
-			midnight = h == 0 && m == 0 && s == 0 && t.Nanosecond() == 0
-			if civil.DateOf(t).Before(d) { // 00:00 skipped and moved back:
-				_, pe := e.zoneBounds(t) // the date begins at the change
-				bound = pe
-			}
+			midnight = h == 0 && m == 0 && s == 0 && t.Nanosecond() == 0 && bound == cur
 		}
 		lin := false
 		if midnight && i < nd {
@@ -287,6 +294,27 @@ func (e *engine) prepareDays(d civil.Date, nd int) {
 	}
 }
 
+// firstInstant returns the offset of the first instant of local date d,
+// given x, the offset of civil.Date.In(d, 00:00). Usually that is x itself;
+// where 00:00 is skipped or repeated, a binary search over the dates of the
+// instants two days around x finds where d begins.
+func (e *engine) firstInstant(d civil.Date, x int64) int64 {
+	date := func(x int64) civil.Date { return civil.DateOf(e.base.Add(time.Duration(x))) } // base is in e.zone
+	if date(x) == d && date(x-1).Before(d) {
+		return x
+	}
+	lo, hi := x-2*dayNs, x+2*dayNs // date(lo) < d <= date(hi)
+	for hi-lo > 1 {
+		m := lo + (hi-lo)/2
+		if date(m).Before(d) {
+			lo = m
+		} else {
+			hi = m
+		}
+	}
+	return hi
+}
+
 func (e *engine) zoneBounds(t time.Time) (int64, int64) {
 	s, en := t.ZoneBounds()
 	ps, pe := int64(math.MinInt64), int64(math.MaxInt64)
@@ -299,16 +327,35 @@ func (e *engine) zoneBounds(t time.Time) (int64, int64) {
 	return ps, pe
 }
 
-// clockOff is the offset of clock c (0..1440) on day i, as civil.Date.In.
+// clockOff is the offset of clock c (0..1440) on day i: civil.Date.In,
+// clamped to the day's own instants; 24:00 is the next date's first instant.
 func (e *engine) clockOff(i int, c civil.Clock) int64 {
 	d := &e.days[i]
 	switch {
 	case c == 1440:
-		return e.days[i+1].start // Date.In(24:00) is the next day's 00:00
+		return e.days[i+1].bound
 	case d.linear:
 		return d.start + int64(c)*minuteNs
 	}
-	return e.off(d.date.In(e.zone, c))
+	return min(max(e.off(d.date.In(e.zone, c)), d.bound), e.days[i+1].bound)
+}
+
+// tooManyCandidates bounds the grid before any memory is taken for it: per
+// opening range (minutes, plus an hour for a daylight-saving day) / Step + 1.
+func tooManyCandidates(req *Request, first civil.Date, nd int) bool {
+	var perWeekday [7]int64
+	for d, rs := range req.Hours {
+		for _, r := range rs {
+			perWeekday[d] += (int64(r.End-r.Start)+60)*minuteNs/int64(req.Step) + 1
+		}
+	}
+	total := int64(0)
+	wd := weekday(first)
+	for range nd {
+		total += perWeekday[wd]
+		wd = (wd + 1) % 7
+	}
+	return total > maxCandidates
 }
 
 func (e *engine) closed(d civil.Date) bool {
@@ -347,8 +394,8 @@ func (e *engine) gridOfDay(i int, earliest int64) error {
 	if len(ranges) > 1 && !slices.IsSorted(day) {
 		slices.Sort(day)
 	}
-	// Drop duplicates (overlapping ranges on one grid) and, in a zone whose
-	// clocks go back across midnight, starts an earlier day already listed.
+	// Drop duplicates (overlapping ranges on one grid). Days do not overlap,
+	// so this also keeps cand increasing across days.
 	w := from
 	for _, s := range day {
 		if w > 0 && s <= e.cand[w-1] {
@@ -363,15 +410,15 @@ func (e *engine) gridOfDay(i int, earliest int64) error {
 
 // buildTable builds the bucket table behind lowerBound. Buckets are a power
 // of two nanoseconds wide, at most Step (so one opening range puts at most one
-// candidate in a bucket), widened only while the table would exceed 4 entries
-// per candidate (a long window with few open days).
+// candidate in a bucket), widened while the table would exceed 2 entries per
+// candidate: building it costs more than a short scan in a wider bucket.
 func (e *engine) buildTable() {
 	c0, cN := e.cand[0], e.cand[len(e.cand)-1]
 	shift := uint(0)
 	for int64(1)<<(shift+1) <= e.step && shift < 62 {
 		shift++
 	}
-	for (cN-c0)>>shift > int64(4*len(e.cand)+64) {
+	for (cN-c0)>>shift > int64(2*len(e.cand)+64) {
 		shift++
 	}
 	nb := int((cN-c0)>>shift) + 1
@@ -390,6 +437,9 @@ func (e *engine) buildTable() {
 
 // lowerBound returns the index of the first candidate >= x.
 func (e *engine) lowerBound(x int64) int {
+	if len(e.tab) == 0 {
+		e.buildTable()
+	}
 	c0 := e.cand[0]
 	if x <= c0 {
 		return 0
@@ -447,75 +497,4 @@ func (e *engine) dayOfCandidate(j int) int {
 		i++
 	}
 	return i
-}
-
-func subSat(a, b int64) int64 { // b >= 0
-	if a < math.MinInt64+b {
-		return math.MinInt64
-	}
-	return a - b
-}
-
-func addSat(a, b int64) int64 { // b >= 0
-	if a > math.MaxInt64-b {
-		return math.MaxInt64
-	}
-	return a + b
-}
-
-func validDate(d civil.Date) bool {
-	return d.Year >= 1 && d.Year <= 9999 && d.Month >= 1 && d.Month <= 12 &&
-		d.Day >= 1 && d.Day <= daysIn(d.Year, d.Month)
-}
-
-func daysIn(y int, m time.Month) int {
-	switch m {
-	case time.February:
-		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
-			return 29
-		}
-		return 28
-	case time.April, time.June, time.September, time.November:
-		return 30
-	}
-	return 31
-}
-
-func nextDate(d civil.Date) civil.Date {
-	if d.Day < daysIn(d.Year, d.Month) {
-		d.Day++
-		return d
-	}
-	d.Day = 1
-	if d.Month == time.December {
-		return civil.Date{Year: d.Year + 1, Month: time.January, Day: 1}
-	}
-	d.Month++
-	return d
-}
-
-// dayNumber counts days from 1970-01-01 (H. Hinnant's days_from_civil) for a
-// valid date.
-func dayNumber(d civil.Date) int64 {
-	y, m := int64(d.Year), int64(d.Month)
-	if m <= 2 {
-		y--
-	}
-	era := y / 400
-	if y < 0 && y%400 != 0 {
-		era--
-	}
-	yoe := y - era*400
-	mp := (m + 9) % 12
-	doy := (153*mp+2)/5 + int64(d.Day) - 1
-	doe := yoe*365 + yoe/4 - yoe/100 + doy
-	return era*146097 + doe - 719468
-}
-
-func weekday(d civil.Date) time.Weekday {
-	w := (dayNumber(d) + 4) % 7 // 1970-01-01 was a Thursday
-	if w < 0 {
-		w += 7
-	}
-	return time.Weekday(w)
 }

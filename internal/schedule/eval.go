@@ -121,8 +121,16 @@ func (e *engine) therapists(scratch []uint64) {
 				cached++
 			}
 		}
-		if !req.AllTherapists && isZero(bm) {
-			continue // never picked, so its visits need no counting
+		// Only starts still possible (equipment, rooms, earlier therapists
+		// for "all") matter; a therapist with none left is never picked, so
+		// its visits need no work at all.
+		andInto(bm, e.mask)
+		if isZero(bm) {
+			if req.AllTherapists {
+				clear(e.mask)
+				return
+			}
+			continue
 		}
 		for i := range th.TimeOff {
 			iv := &th.TimeOff[i]
@@ -196,10 +204,11 @@ func (e *engine) shiftMask(th *Therapist, cutoff int, bm []uint64) {
 		}
 		for _, r := range th.Shifts[e.days[i].wd] {
 			ss, se := e.clockOff(i, r.Start), e.clockOff(i, r.End)
-			// s >= ss and s+dur <= se
-			a := max(e.lowerBound(ss), f)
-			z := min(e.lowerBound(se-e.dur+1), l)
-			setRange(bm, a, z)
+			// s >= ss and s+dur <= se, among the day's few candidates
+			day := e.cand[f:l]
+			a, _ := slices.BinarySearch(day, ss)
+			z, _ := slices.BinarySearch(day, se-e.dur+1)
+			setRange(bm, f+a, f+z)
 		}
 	}
 }
@@ -238,22 +247,27 @@ func (e *engine) block(b *Busy) (int, int, int64) {
 	return e.lowerBound(lo + 1), e.lowerBound(hi), s
 }
 
-// slots turns e.mask into the result, filling each Slot in place.
+// slots turns e.mask into the result, filling each Slot in place (this loop
+// and the result's allocation are most of the time of a call that lists
+// many free slots).
 func (e *engine) slots() []Slot {
 	out := make([]Slot, popCount(e.mask))
+	pick := !e.req.AllTherapists && len(e.req.Therapists) > 1
 	k, day, orderDay := 0, 0, -1
 	for wi, word := range e.mask {
 		for word != 0 {
 			j := wi<<6 | trailingZeros(word)
 			word &= word - 1
-			for e.days[day+1].first <= j {
-				day++
+			if pick {
+				for e.days[day+1].first <= j {
+					day++
+				}
+				if orderDay != day {
+					e.pickOrder(day)
+					orderDay = day
+				}
 			}
-			if orderDay != day {
-				e.pickOrder(day)
-				orderDay = day
-			}
-			e.fillSlot(&out[k], j, day)
+			e.fillSlot(&out[k], j)
 			k++
 		}
 	}
@@ -283,13 +297,13 @@ func (e *engine) pickOrder(d int) {
 	}
 }
 
-// fillSlot fills the slot of free candidate j on day d. For "any
-// therapist" e.order must hold day d's order (see pickOrder).
-func (e *engine) fillSlot(slot *Slot, j, d int) {
+// fillSlot fills the (zeroed) slot of free candidate j. For "any therapist"
+// e.order must hold the order of j's day (see pickOrder).
+func (e *engine) fillSlot(slot *Slot, j int) {
 	req := e.req
-	w := e.words
 	t := 0
 	if !req.AllTherapists && len(req.Therapists) > 1 {
+		w := e.words
 		for _, key := range e.order {
 			if t = int(uint32(key)); hasBit(e.ther[t*w:(t+1)*w], j) {
 				break
@@ -297,12 +311,16 @@ func (e *engine) fillSlot(slot *Slot, j, d int) {
 		}
 	}
 	slot.TherapistID = req.Therapists[t].ID
-	for r := range req.Rooms {
-		if hasBit(e.rooms[r*w:(r+1)*w], j) {
-			slot.RoomID = req.Rooms[r].ID
-			break
+	if len(req.Rooms) > 0 {
+		w := e.words
+		for r := range req.Rooms {
+			if hasBit(e.rooms[r*w:(r+1)*w], j) {
+				slot.RoomID = req.Rooms[r].ID
+				break
+			}
 		}
 	}
-	slot.Start = e.base.Add(time.Duration(e.cand[j]))
-	slot.End = slot.Start.Add(time.Duration(e.dur))
+	start := e.base.Add(time.Duration(e.cand[j]))
+	slot.Start = start
+	slot.End = start.Add(time.Duration(e.dur))
 }

@@ -179,22 +179,35 @@ func checkAgainstReference(t *testing.T, req *Request) {
 		}
 		listed[s.Start.UnixNano()] = s
 	}
+	for _, s := range got {
+		if c, ok := Check(req, s.Start); !ok || !sameSlot(c, s) {
+			t.Fatalf("Check(%s) = %s, %v; Find listed %s", s.Start, fmtSlot(c), ok, fmtSlot(s))
+		}
+	}
+	// Other grid starts and starts just off the grid, sampled to keep each
+	// fuzz input fast. Instants in [first, end) can only be candidates of
+	// the window's days.
+	first, end := refDayStart(req.Zone, req.From), refDayStart(req.Zone, req.To.AddDays(1))
+	var starts []time.Time
 	for d := req.From; !d.After(req.To); d = d.AddDays(1) {
-		for _, start := range refStarts(req, d) {
-			c, ok := Check(req, start)
-			s, inFind := listed[start.UnixNano()]
-			if ok != inFind || (ok && !sameSlot(c, s)) {
-				t.Fatalf("Check(%s) = %s, %v; Find listed %v %s", start, fmtSlot(c), ok, inFind, fmtSlot(s))
+		starts = append(starts, refStarts(req, d)...)
+	}
+	stride := max(1, len(starts)/50)
+	for k := 0; k < len(starts); k += stride {
+		start := starts[k]
+		c, ok := Check(req, start)
+		s, inFind := listed[start.UnixNano()]
+		if ok != inFind || (ok && !sameSlot(c, s)) {
+			t.Fatalf("Check(%s) = %s, %v; Find listed %v %s", start, fmtSlot(c), ok, inFind, fmtSlot(s))
+		}
+		for _, nudge := range []time.Duration{1, -time.Second, req.Step / 2} {
+			x := start.Add(nudge)
+			if x.Before(first) || !x.Before(end) {
+				continue // Check looks at x's own day, which Find did not list
 			}
-			for _, nudge := range []time.Duration{1, -time.Second, req.Step / 2} {
-				x := start.Add(nudge)
-				if xd := civil.DateOf(x.In(req.Zone)); xd.Before(req.From) || xd.After(req.To) {
-					continue // Check looks at x's own day, which Find did not list
-				}
-				_, ok := Check(req, x)
-				if _, inFind := listed[x.UnixNano()]; ok != inFind {
-					t.Fatalf("Check(%s) = %v, Find listed it: %v", x, ok, inFind)
-				}
+			_, ok := Check(req, x)
+			if _, inFind := listed[x.UnixNano()]; ok != inFind {
+				t.Fatalf("Check(%s) = %v, Find listed it: %v", x, ok, inFind)
 			}
 		}
 	}
@@ -213,23 +226,107 @@ func FuzzFind(f *testing.F) {
 	f.Add([]byte{7, 2, 0, 2, 3, 0, 9, 3, 0})
 	f.Add([]byte{8, 5, 3, 1, 1, 2, 2, 2})
 	f.Add([]byte{9, 6, 0, 0, 0, 9, 7, 4, 1, 1})
-	f.Fuzz(func(t *testing.T, data []byte) {
-		req := fuzzRequest(data)
+	f.Add(make([]byte, 300))
+	f.Fuzz(fuzzOne)
+}
+
+// fuzzOne builds a request from data and checks Find and Check against the
+// reference. The last byte, if any, may push the request to an extreme or
+// make it invalid: Find must then answer (or refuse) without panic.
+func fuzzOne(t *testing.T, data []byte) {
+	req := fuzzRequest(data)
+	if len(data) == 0 {
 		checkAgainstReference(t, req)
-	})
+		return
+	}
+	switch mangle(req, data[len(data)-1]) {
+	case invalidRequest:
+		if _, ok := Check(req, req.Now); ok {
+			t.Fatal("Check accepted a slot of an invalid request")
+		}
+		fallthrough
+	case invalidDates: // Check ignores From and To
+		if got, err := Find(req); err == nil {
+			t.Fatalf("Find accepted an invalid request: %d slots", len(got))
+		}
+	default:
+		checkAgainstReference(t, req)
+	}
+}
+
+const (
+	validRequest = iota
+	invalidRequest
+	invalidDates
+)
+
+// mangle changes one field of req to an absurd but valid value or to an
+// invalid one, and says which; most bytes change nothing.
+func mangle(req *Request, b byte) int {
+	const century = 100 * 365 * 24 * time.Hour
+	switch b % 32 {
+	case 0:
+		req.Duration = 30 * 24 * time.Hour
+	case 1:
+		req.Notice = 2 * century
+	case 2:
+		req.Now = time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC)
+	case 3:
+		req.Now = time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
+	case 4:
+		req.HorizonDays = 1 << 40
+	case 5:
+		req.BufferBefore, req.BufferAfter = 2*century, century
+	case 6:
+		req.Closures = append(req.Closures, DateRange{From: req.To, To: req.From.AddDays(-1)})
+	case 7:
+		if len(req.Equipment) > 0 {
+			req.Equipment[0].Count = -1
+		}
+	case 8:
+		req.Therapists[0].ValidThrough = civil.Date{Year: 9999, Month: 12, Day: 31}
+	case 9:
+		req.Therapists[0].Busy = append(req.Therapists[0].Busy, Busy{
+			Start: time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC), End: time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC),
+			Before: -century, After: -2 * century})
+	case 10:
+		req.Step = 0
+		return invalidRequest
+	case 11:
+		req.Duration = -time.Minute
+		return invalidRequest
+	case 12:
+		req.Zone = nil
+		return invalidRequest
+	case 13:
+		req.To = req.From.AddDays(-1)
+		return invalidDates
+	case 14:
+		req.Hours[time.Monday] = append(req.Hours[time.Monday], civil.Range{Start: 600, End: 1441})
+		return invalidRequest
+	case 15:
+		req.Therapists[0].Shifts[time.Sunday] = append(req.Therapists[0].Shifts[time.Sunday], civil.Range{Start: -1, End: 60})
+		return invalidRequest
+	case 16:
+		req.From, req.To = civil.Date{Year: 2027, Month: 13, Day: 1}, civil.Date{Year: 2027, Month: 13, Day: 2}
+		return invalidDates
+	case 17:
+		req.Notice = -time.Second
+		return invalidRequest
+	}
+	return validRequest
 }
 
 // TestFindManyRandomRequests runs the fuzz comparison over many seeded
 // requests under plain go test, beyond the handful of f.Add seeds.
 func TestFindManyRandomRequests(t *testing.T) {
-	n := 3000
+	n := 2000
 	if testing.Short() {
-		n = 300
+		n = 200
 	}
 	for i := range n {
-		data := []byte{byte(i), byte(i >> 8), byte(i % len(fuzzZones))}
-		req := fuzzRequest(data)
-		t.Run("", func(t *testing.T) { checkAgainstReference(t, req) })
+		data := []byte{byte(i), byte(i >> 8), byte(i % len(fuzzZones)), byte(i*7 + 3)}
+		t.Run("", func(t *testing.T) { fuzzOne(t, data) })
 		if t.Failed() {
 			t.Fatalf("input %v", data)
 		}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"knead/internal/civil"
@@ -21,12 +22,52 @@ func refFind(req *Request) []Slot {
 	return out
 }
 
+type refDayKey struct {
+	zone *time.Location
+	date civil.Date
+}
+
+var refDayStarts sync.Map // refDayKey -> time.Time; the search is slow
+
+// refDayStart returns the first instant whose local date is d: a binary
+// search on the local dates of the instants two days either side of 00:00.
+func refDayStart(zone *time.Location, d civil.Date) time.Time {
+	if t, ok := refDayStarts.Load(refDayKey{zone, d}); ok {
+		return t.(time.Time)
+	}
+	lo, hi := d.In(zone, 0).Add(-48*time.Hour), d.In(zone, 0).Add(48*time.Hour)
+	for hi.Sub(lo) > 1 {
+		m := lo.Add(hi.Sub(lo) / 2)
+		if civil.DateOf(m.In(zone)).Before(d) {
+			lo = m
+		} else {
+			hi = m
+		}
+	}
+	refDayStarts.Store(refDayKey{zone, d}, hi)
+	return hi
+}
+
+// refClock is clock c on d as civil.Date.In gives it, kept within the
+// instants of local date d (24:00 is the first instant of the next date).
+func refClock(zone *time.Location, d civil.Date, c civil.Clock) time.Time {
+	first, next := refDayStart(zone, d), refDayStart(zone, d.AddDays(1))
+	t := d.In(zone, c)
+	if c == 1440 || t.After(next) {
+		return next
+	}
+	if t.Before(first) {
+		return first
+	}
+	return t
+}
+
 // refStarts lists day d's grid: every Step from the start of each opening
 // range, in absolute time, whose visit ends inside that range.
 func refStarts(req *Request, d civil.Date) []time.Time {
 	var starts []time.Time
 	for _, r := range req.Hours[d.Weekday()] {
-		rs, re := d.In(req.Zone, r.Start), d.In(req.Zone, r.End)
+		rs, re := refClock(req.Zone, d, r.Start), refClock(req.Zone, d, r.End)
 		for s := rs; !s.Add(req.Duration).After(re); s = s.Add(req.Step) {
 			starts = append(starts, s)
 		}
@@ -84,7 +125,7 @@ func refTherapistFree(req *Request, th *Therapist, d civil.Date, s time.Time) bo
 	}
 	inShift := false
 	for _, r := range th.Shifts[d.Weekday()] {
-		if !s.Before(d.In(req.Zone, r.Start)) && !e.After(d.In(req.Zone, r.End)) {
+		if !s.Before(refClock(req.Zone, d, r.Start)) && !e.After(refClock(req.Zone, d, r.End)) {
 			inShift = true
 		}
 	}

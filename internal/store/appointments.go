@@ -46,6 +46,29 @@ func scanAppointment(s scanner) (clinic.Appointment, error) {
 	return a, err
 }
 
+// visitCols are what a schedule needs of an appointment: the window read
+// scans thousands of rows, and each column costs.
+const visitCols = `id, location_id, therapist_id, room_id, start_at, end_at, buffer_before, buffer_after, equipment, status`
+
+func scanVisit(s scanner) (clinic.Appointment, error) {
+	var a clinic.Appointment
+	var room sql.NullString
+	var start, end, before, after int64
+	var equipment string
+	if err := s.Scan(&a.ID, &a.LocationID, &a.TherapistID, &room, &start, &end, &before, &after, &equipment, &a.Status); err != nil {
+		return clinic.Appointment{}, err
+	}
+	a.RoomID = room.String
+	a.Start, a.End = fromUnix(start), fromUnix(end)
+	a.BufferBefore, a.BufferAfter = time.Duration(before)*time.Second, time.Duration(after)*time.Second
+	if equipment == "[]" || equipment == "" {
+		return a, nil
+	}
+	var err error
+	a.Equipment, err = decodeStrings(equipment, "equipment")
+	return a, err
+}
+
 // normalizeAppointment makes a what reading it back would give: instants in
 // UTC whole seconds, buffers in whole seconds, empty lists nil.
 func normalizeAppointment(a clinic.Appointment) clinic.Appointment {
@@ -135,7 +158,7 @@ func updateAppointment(ctx context.Context, c conn, a clinic.Appointment) error 
 // MaxBuffer; the exact overlap is filtered in the database, so rows that
 // merely lie near the window are never sent to Go.
 func windowAppointments(ctx context.Context, c conn, clinicID string, from, to time.Time) ([]clinic.Appointment, error) {
-	return list(ctx, c, "appointments", scanAppointment, "SELECT "+appointmentCols+` FROM appointments
+	return list(ctx, c, "appointments", scanVisit, "SELECT "+visitCols+` FROM appointments
 		WHERE clinic_id = ? AND start_at >= ? AND start_at < ?
 		AND start_at - buffer_before < ? AND end_at + buffer_after > ? AND status <> 'cancelled'
 		ORDER BY start_at, id`,

@@ -5,9 +5,12 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
 	"math/rand/v2"
+	"slices"
 	"time"
 
+	"knead/internal/civil"
 	"knead/internal/clinic"
 )
 
@@ -15,7 +18,10 @@ import (
 // PostgreSQL when the database keeps reporting serialization failures.
 const MaxBookingAttempts = 30
 
-// Schedule reads a ScheduleQuery outside any booking transaction.
+// Schedule reads a ScheduleQuery outside any booking transaction, from the
+// read pool. Its reads are not one snapshot: a booking may commit between
+// them. That is fine for showing availability; a booking re-reads inside
+// InBookingTx, which is what decides.
 func (db *DB) Schedule(ctx context.Context, q clinic.ScheduleQuery) (clinic.ScheduleData, error) {
 	return schedule(ctx, db.r(), q)
 }
@@ -24,15 +30,28 @@ func (db *DB) Schedule(ctx context.Context, q clinic.ScheduleQuery) (clinic.Sche
 // into the window. LocationID and ServiceID may be empty, to read only the
 // therapists and visits (e.g. for a day view of the whole clinic).
 func schedule(ctx context.Context, c conn, q clinic.ScheduleQuery) (clinic.ScheduleData, error) {
-	if !q.To.After(q.From) {
-		return clinic.ScheduleData{}, clinic.Errorf(clinic.EInvalid, "The schedule window must end after it starts.")
-	}
 	var d clinic.ScheduleData
 	var err error
 	if q.LocationID != "" {
 		if d.Location, err = getLocation(ctx, c, q.ClinicID, q.LocationID); err != nil {
 			return clinic.ScheduleData{}, err
 		}
+		if !q.LocalFrom.IsZero() || !q.DayOf.IsZero() {
+			zone, err := civil.Zone(d.Location.TimeZone)
+			if err != nil {
+				return clinic.ScheduleData{}, fmt.Errorf("location %s: %w", d.Location.ID, err)
+			}
+			if !q.DayOf.IsZero() {
+				q.LocalFrom = civil.DateOf(q.DayOf.In(zone))
+				q.LocalTo = q.LocalFrom
+			}
+			q.From, q.To = q.LocalFrom.In(zone, 0), q.LocalTo.AddDays(1).In(zone, 0)
+		}
+	}
+	if !q.To.After(q.From) {
+		return clinic.ScheduleData{}, clinic.Errorf(clinic.EInvalid, "The schedule window must end after it starts.")
+	}
+	if q.LocationID != "" {
 		if d.Rooms, err = list(ctx, c, "rooms", scanRoom, "SELECT "+roomCols+
 			" FROM rooms WHERE clinic_id = ? AND location_id = ? ORDER BY name COLLATE BINARY, id", q.ClinicID, q.LocationID); err != nil {
 			return clinic.ScheduleData{}, err
@@ -65,6 +84,11 @@ func schedule(ctx context.Context, c conn, q clinic.ScheduleQuery) (clinic.Sched
 // MaxBookingAttempts times, after a short random pause. That the window read
 // and the insert commit together or not at all is the no-double-booking
 // guarantee, on PostgreSQL and on its serializable distributed relatives.
+// A transaction that inserted or updated appointments also moves their
+// clinic's schedule version on, just before it commits.
+//
+// fn must do all its database work through tx: on SQLite a write through
+// the store itself would wait for the one write connection that fn holds.
 func (db *DB) InBookingTx(ctx context.Context, fn func(tx clinic.BookingTx) error) error {
 	for attempt := 1; ; attempt++ {
 		retry, err := db.bookingAttempt(ctx, fn)
@@ -119,6 +143,14 @@ func (db *DB) bookingAttempt(ctx context.Context, fn func(tx clinic.BookingTx) e
 		// and cannot commit.
 		return true, tx.retryErr
 	}
+	// The version moves last, so that a counter row stays locked only for
+	// the moment before the commit; clinics in sorted order, so that two
+	// transactions never wait on each other in a cycle.
+	for _, clinicID := range slices.Sorted(maps.Keys(tx.changed)) {
+		if err := tx.note(bumpScheduleVersion(ctx, tx.c, clinicID)); err != nil {
+			return tx.retryErr != nil, err
+		}
+	}
 	committed = true
 	if err := sqlTx.Commit(); err != nil {
 		err = fmt.Errorf("commit booking transaction: %w", err)
@@ -130,7 +162,15 @@ func (db *DB) bookingAttempt(ctx context.Context, fn func(tx clinic.BookingTx) e
 // bookingTx is one run of a booking transaction.
 type bookingTx struct {
 	c        conn
-	retryErr error // the first serialization failure met, if any
+	retryErr error           // the first serialization failure met, if any
+	changed  map[string]bool // clinics whose appointments were written
+}
+
+func (t *bookingTx) changedClinic(clinicID string) {
+	if t.changed == nil {
+		t.changed = map[string]bool{}
+	}
+	t.changed[clinicID] = true
 }
 
 var _ clinic.BookingTx = (*bookingTx)(nil)
@@ -158,11 +198,18 @@ func (t *bookingTx) InsertAppointment(ctx context.Context, a clinic.Appointment)
 	// insertAppointment maps only constraint violations to clinic.Error, so
 	// a serialization failure reaches note as the database reported it.
 	out, err := insertAppointment(ctx, t.c, a)
+	if err == nil {
+		t.changedClinic(out.ClinicID)
+	}
 	return out, t.note(err)
 }
 
 func (t *bookingTx) UpdateAppointment(ctx context.Context, a clinic.Appointment) error {
-	return t.note(updateAppointment(ctx, t.c, a))
+	err := updateAppointment(ctx, t.c, a)
+	if err == nil {
+		t.changedClinic(a.ClinicID)
+	}
+	return t.note(err)
 }
 
 func (t *bookingTx) UpsertClient(ctx context.Context, clinicID string, c clinic.Client) (clinic.Client, error) {

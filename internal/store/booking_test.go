@@ -216,6 +216,8 @@ func TestClients(t *testing.T) {
 		again := upsert(a.Clinic.ID, clinic.Client{Name: "Ann Lee-Park", Email: "ann@example.COM", Phone: "555-0199"})
 		ann.Name, ann.Phone = "Ann Lee-Park", "555-0199"
 		deepEqual(t, "upserted", again, ann)
+		again = upsert(a.Clinic.ID, clinic.Client{Email: "ANN@example.com"}) // blank fields keep what is stored
+		deepEqual(t, "upserted blank", again, ann)
 		got, err := db.GetClient(ctx, a.Clinic.ID, ann.ID)
 		ok(t, err)
 		deepEqual(t, "get", got, ann)

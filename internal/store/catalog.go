@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"sort"
 	"time"
 
@@ -27,12 +28,13 @@ func byName[T any](xs []T, name, id func(T) string) []T {
 
 // ---- clinics
 
-const clinicCols = "id, slug, name, currency, created"
+const clinicCols = `id, slug, name, currency, created,
+	(SELECT CAST(COALESCE(sum(v.n), 0) AS BIGINT) FROM schedule_versions v WHERE v.clinic_id = clinics.id)`
 
 func scanClinic(s scanner) (clinic.Clinic, error) {
 	var c clinic.Clinic
 	var created int64
-	if err := s.Scan(&c.ID, &c.Slug, &c.Name, &c.Currency, &created); err != nil {
+	if err := s.Scan(&c.ID, &c.Slug, &c.Name, &c.Currency, &created, &c.ScheduleVersion); err != nil {
 		return clinic.Clinic{}, err
 	}
 	c.Created = fromUnix(created)
@@ -49,7 +51,7 @@ func (db *DB) CreateClinic(ctx context.Context, c clinic.Clinic) (clinic.Clinic,
 	}
 	var out clinic.Clinic
 	err := db.inWriteTx(ctx, func(tx conn) error {
-		if _, err := tx.exec(ctx, "INSERT INTO clinics ("+clinicCols+") VALUES (?, ?, ?, ?, ?)",
+		if _, err := tx.exec(ctx, "INSERT INTO clinics (id, slug, name, currency, created) VALUES (?, ?, ?, ?, ?)",
 			c.ID, c.Slug, c.Name, c.Currency, unix(c.Created)); err != nil {
 			return db.d.mapErr(fmt.Errorf("create clinic: %w", err), slugTaken, "")
 		}
@@ -115,7 +117,7 @@ func getLocation(ctx context.Context, c conn, clinicID, id string) (clinic.Locat
 func (db *DB) CreateLocation(ctx context.Context, clinicID string, l clinic.Location) (clinic.Location, error) {
 	l.ID = newID()
 	var out clinic.Location
-	err := db.inWriteTx(ctx, func(tx conn) error {
+	err := db.inCatalogTx(ctx, clinicID, func(tx conn) error {
 		if _, err := tx.exec(ctx, "INSERT INTO locations ("+locationCols+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
 			clinicID, l.ID, l.Name, l.Address, l.Latitude, l.Longitude, l.TimeZone,
 			encodeHours(l.Hours), encodeClosures(l.Closures)); err != nil {
@@ -143,7 +145,7 @@ func (db *DB) ListLocations(ctx context.Context, clinicID string) ([]clinic.Loca
 // UpdateLocation replaces every field of the clinic's location l.ID.
 func (db *DB) UpdateLocation(ctx context.Context, clinicID string, l clinic.Location) (clinic.Location, error) {
 	var out clinic.Location
-	err := db.inWriteTx(ctx, func(tx conn) error {
+	err := db.inCatalogTx(ctx, clinicID, func(tx conn) error {
 		if err := execOne(ctx, tx, "Location", `UPDATE locations SET name = ?, address = ?, latitude = ?, longitude = ?,
 			time_zone = ?, hours = ?, closures = ? WHERE clinic_id = ? AND id = ?`,
 			l.Name, l.Address, l.Latitude, l.Longitude, l.TimeZone, encodeHours(l.Hours), encodeClosures(l.Closures),
@@ -166,12 +168,39 @@ func (db *DB) DeleteLocation(ctx context.Context, clinicID, id string) error {
 // deleteRow deletes one row of the clinic; a row still referenced is
 // EConflict and stays.
 func (db *DB) deleteRow(ctx context.Context, table, what, clinicID, id string) error {
-	err := execOne(ctx, db.rw(), what, "DELETE FROM "+table+" WHERE clinic_id = ? AND id = ?", clinicID, id)
-	if err != nil {
-		if db.d.classify(err) == foreignKeyViolation {
-			return clinic.Errorf(clinic.EConflict, "%s is still referenced and cannot be deleted.", what)
+	return db.inCatalogTx(ctx, clinicID, func(tx conn) error {
+		err := execOne(ctx, tx, what, "DELETE FROM "+table+" WHERE clinic_id = ? AND id = ?", clinicID, id)
+		if err != nil {
+			if db.d.classify(err) == foreignKeyViolation {
+				return clinic.Errorf(clinic.EConflict, "%s is still referenced and cannot be deleted.", what)
+			}
+			return fmt.Errorf("delete %s: %w", table, err)
 		}
-		return fmt.Errorf("delete %s: %w", table, err)
+		return nil
+	})
+}
+
+// inCatalogTx runs a catalog write and, in the same transaction, moves the
+// clinic's schedule version on: every catalog edit may change free slots.
+func (db *DB) inCatalogTx(ctx context.Context, clinicID string, fn func(tx conn) error) error {
+	return db.inWriteTx(ctx, func(tx conn) error {
+		if err := fn(tx); err != nil {
+			return err
+		}
+		return bumpScheduleVersion(ctx, tx, clinicID)
+	})
+}
+
+// versionSlots is how many counter rows a clinic's schedule version is
+// spread over (see migrations/0002_schedule_version.sql).
+const versionSlots = 64
+
+// bumpScheduleVersion moves the clinic's schedule version on by one.
+func bumpScheduleVersion(ctx context.Context, c conn, clinicID string) error {
+	if _, err := c.exec(ctx, `INSERT INTO schedule_versions (clinic_id, slot, n) VALUES (?, ?, 1)
+		ON CONFLICT (clinic_id, slot) DO UPDATE SET n = schedule_versions.n + 1`,
+		clinicID, rand.N(versionSlots)); err != nil {
+		return fmt.Errorf("bump schedule version: %w", err)
 	}
 	return nil
 }
@@ -196,7 +225,7 @@ const locationMissing = "Location not found."
 func (db *DB) CreateRoom(ctx context.Context, clinicID string, r clinic.Room) (clinic.Room, error) {
 	r.ID = newID()
 	var out clinic.Room
-	err := db.inWriteTx(ctx, func(tx conn) error {
+	err := db.inCatalogTx(ctx, clinicID, func(tx conn) error {
 		if _, err := tx.exec(ctx, "INSERT INTO rooms ("+roomCols+") VALUES (?, ?, ?, ?)",
 			clinicID, r.ID, r.LocationID, r.Name); err != nil {
 			return db.d.mapErr(fmt.Errorf("create room: %w", err), "", locationMissing)
@@ -222,7 +251,7 @@ func (db *DB) ListRooms(ctx context.Context, clinicID string) ([]clinic.Room, er
 // UpdateRoom changes the location and name of the clinic's room r.ID.
 func (db *DB) UpdateRoom(ctx context.Context, clinicID string, r clinic.Room) (clinic.Room, error) {
 	var out clinic.Room
-	err := db.inWriteTx(ctx, func(tx conn) error {
+	err := db.inCatalogTx(ctx, clinicID, func(tx conn) error {
 		if err := execOne(ctx, tx, "Room", "UPDATE rooms SET location_id = ?, name = ? WHERE clinic_id = ? AND id = ?",
 			r.LocationID, r.Name, clinicID, r.ID); err != nil {
 			return db.d.mapErr(fmt.Errorf("update room: %w", err), "", locationMissing)
@@ -260,7 +289,7 @@ func getEquipment(ctx context.Context, c conn, clinicID, id string) (clinic.Equi
 func (db *DB) CreateEquipment(ctx context.Context, clinicID string, e clinic.Equipment) (clinic.Equipment, error) {
 	e.ID = newID()
 	var out clinic.Equipment
-	err := db.inWriteTx(ctx, func(tx conn) error {
+	err := db.inCatalogTx(ctx, clinicID, func(tx conn) error {
 		if _, err := tx.exec(ctx, "INSERT INTO equipment ("+equipmentCols+") VALUES (?, ?, ?, ?, ?, ?)",
 			clinicID, e.ID, e.LocationID, e.Kind, e.Name, e.Count); err != nil {
 			return db.d.mapErr(fmt.Errorf("create equipment: %w", err), "", locationMissing)
@@ -287,7 +316,7 @@ func (db *DB) ListEquipment(ctx context.Context, clinicID string) ([]clinic.Equi
 // UpdateEquipment changes every field of the clinic's equipment e.ID.
 func (db *DB) UpdateEquipment(ctx context.Context, clinicID string, e clinic.Equipment) (clinic.Equipment, error) {
 	var out clinic.Equipment
-	err := db.inWriteTx(ctx, func(tx conn) error {
+	err := db.inCatalogTx(ctx, clinicID, func(tx conn) error {
 		if err := execOne(ctx, tx, "Equipment",
 			"UPDATE equipment SET location_id = ?, kind = ?, name = ?, quantity = ? WHERE clinic_id = ? AND id = ?",
 			e.LocationID, e.Kind, e.Name, e.Count, clinicID, e.ID); err != nil {

@@ -23,8 +23,10 @@ func clientSearch(c clinic.Client) string {
 }
 
 // upsertClient finds the clinic's client by email, in any case, and updates
-// name and phone, or creates one. A client without an email is always new:
-// there is nothing to recognise them by.
+// name and phone, or creates one. An empty name or phone leaves the stored
+// one as it is: a returning client who skips the phone field keeps their
+// number. A client without an email is always new: there is nothing to
+// recognise them by.
 func upsertClient(ctx context.Context, c conn, clinicID string, in clinic.Client) (clinic.Client, error) {
 	key := emailKey(in.Email)
 	if key != "" {
@@ -32,7 +34,12 @@ func upsertClient(ctx context.Context, c conn, clinicID string, in clinic.Client
 			"SELECT "+clientCols+" FROM clients WHERE clinic_id = ? AND email_key = ?", clinicID, key)
 		switch {
 		case err == nil:
-			found.Name, found.Phone = in.Name, in.Phone
+			if in.Name != "" {
+				found.Name = in.Name
+			}
+			if in.Phone != "" {
+				found.Phone = in.Phone
+			}
 			if _, err := c.exec(ctx, "UPDATE clients SET name = ?, phone = ?, search = ? WHERE clinic_id = ? AND id = ?",
 				found.Name, found.Phone, clientSearch(found), clinicID, found.ID); err != nil {
 				return clinic.Client{}, fmt.Errorf("update client: %w", err)

@@ -2,11 +2,13 @@ package store
 
 import (
 	"context"
-	"encoding/binary"
+	"database/sql"
 	"fmt"
-	"math/rand/v2"
 	"strings"
 	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 
 	"knead/internal/civil"
 	"knead/internal/clinic"
@@ -109,19 +111,16 @@ func (g Generation) Days(therapists int) int {
 	return (g.Count + perDay - 1) / perDay
 }
 
-// GenerateAppointments inserts g.Count appointments into f's clinic with
-// multi-row INSERTs, 100,000 rows per transaction: a million rows take
-// seconds, not the hours of one durable commit each.
+// GenerateAppointments inserts g.Count appointments into f's clinic in
+// bulk, 100,000 rows per transaction: COPY on PostgreSQL, a prepared
+// multi-row INSERT on SQLite. A million rows take seconds, not the hours of
+// one durable commit each.
 func GenerateAppointments(ctx context.Context, db *DB, f Fixture, g Generation) error {
 	if len(f.Therapists) == 0 || len(f.Clients) == 0 || len(f.Rooms) < len(f.Therapists) {
 		return fmt.Errorf("generate appointments: the fixture needs therapists, a room each and clients")
 	}
-	const (
-		rowsPerStatement = 500 // 17 columns: 8,500 parameters, under both engines' limits
-		rowsPerTx        = 100_000
-		cols             = 17
-	)
-	rng := rand.New(rand.NewPCG(g.Seed, g.Seed^0x6b6e656164))
+	const rowsPerTx = 100_000
+	prefix := fmt.Sprintf("gen%08x", uint32(g.Seed))
 	day0 := time.Date(g.From.UTC().Year(), g.From.UTC().Month(), g.From.UTC().Day(), 9, 0, 0, 0, time.UTC)
 	created := day0.Add(-30 * 24 * time.Hour).Unix()
 	nt := len(f.Therapists)
@@ -133,38 +132,76 @@ func GenerateAppointments(ctx context.Context, db *DB, f Fixture, g Generation) 
 		if g.CancelEvery > 0 && i%g.CancelEvery == g.CancelEvery-1 {
 			status, cancelled = clinic.StatusCancelled, created+3600
 		}
-		var b [16]byte
-		binary.LittleEndian.PutUint64(b[:8], rng.Uint64())
-		binary.LittleEndian.PutUint64(b[8:], rng.Uint64())
-		id := strings.ToLower(idEncoding.EncodeToString(b[:]))
+		// Ids rise with i, so the primary key grows at its right edge
+		// instead of splitting pages all over the index: ten times faster.
+		id := fmt.Sprintf("%s%010d", prefix, i)
 		return []any{f.Clinic.ID, id, f.Location.ID, f.Service.ID, f.Therapists[t].ID, f.Rooms[t].ID,
 			f.Clients[i%len(f.Clients)].ID, start.Unix(), start.Add(50 * time.Minute).Unix(), int64(0), int64(600),
 			"[]", status, int64(0), created, cancelled, nil}
 	}
+	rows := make([][]any, 0, min(g.Count, rowsPerTx))
 	for txStart := 0; txStart < g.Count; txStart += rowsPerTx {
-		txEnd := min(txStart+rowsPerTx, g.Count)
-		err := db.inWriteTx(ctx, func(c conn) error {
-			for s := txStart; s < txEnd; s += rowsPerStatement {
-				e := min(s+rowsPerStatement, txEnd)
-				var sb strings.Builder
-				sb.WriteString("INSERT INTO appointments (" + appointmentCols + ") VALUES ")
-				args := make([]any, 0, (e-s)*cols)
-				for i := s; i < e; i++ {
-					if i > s {
-						sb.WriteString(", ")
-					}
-					sb.WriteString("(?" + strings.Repeat(", ?", cols-1) + ")")
-					args = append(args, row(i)...)
-				}
-				if _, err := c.exec(ctx, sb.String(), args...); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		if err != nil {
+		rows = rows[:0]
+		for i := txStart; i < min(txStart+rowsPerTx, g.Count); i++ {
+			rows = append(rows, row(i))
+		}
+		if err := db.bulkInsertAppointments(ctx, rows); err != nil {
 			return fmt.Errorf("generate appointments: %w", err)
 		}
 	}
+	if err := bumpScheduleVersion(ctx, db.rw(), f.Clinic.ID); err != nil {
+		return fmt.Errorf("generate appointments: %w", err)
+	}
 	return nil
+}
+
+// bulkInsertAppointments inserts rows of appointmentCols values in one
+// transaction.
+func (db *DB) bulkInsertAppointments(ctx context.Context, rows [][]any) error {
+	var cols []string
+	for _, c := range strings.Split(appointmentCols, ",") {
+		cols = append(cols, strings.TrimSpace(c))
+	}
+	if db.d.engine == EnginePostgres {
+		sc, err := db.write.Conn(ctx)
+		if err != nil {
+			return err
+		}
+		defer sc.Close()
+		return sc.Raw(func(driverConn any) error {
+			pc := driverConn.(*stdlib.Conn).Conn()
+			_, err := pc.CopyFrom(ctx, pgx.Identifier{"appointments"}, cols, pgx.CopyFromRows(rows))
+			return err
+		})
+	}
+	const perStatement = 100 // 1,700 parameters
+	values := "(?" + strings.Repeat(", ?", len(cols)-1) + ")"
+	insert := func(n int) string {
+		return "INSERT INTO appointments (" + appointmentCols + ") VALUES " + values + strings.Repeat(", "+values, n-1)
+	}
+	return db.inWriteTx(ctx, func(c conn) error {
+		tx := c.q.(*sql.Tx)
+		full, err := tx.PrepareContext(ctx, insert(perStatement))
+		if err != nil {
+			return err
+		}
+		defer full.Close()
+		args := make([]any, 0, perStatement*len(cols))
+		for s := 0; s < len(rows); s += perStatement {
+			batch := rows[s:min(s+perStatement, len(rows))]
+			args = args[:0]
+			for _, r := range batch {
+				args = append(args, r...)
+			}
+			if len(batch) == perStatement {
+				_, err = full.ExecContext(ctx, args...)
+			} else {
+				_, err = tx.ExecContext(ctx, insert(len(batch)), args...)
+			}
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }

@@ -119,21 +119,49 @@ func TestMigrations(t *testing.T) {
 			for _, db := range dbs {
 				v, err := db.SchemaVersion(ctx)
 				ok(t, err)
-				if v != 1 {
-					t.Fatalf("schema version %d, want 1", v)
+				if v != store.LatestVersion() {
+					t.Fatalf("schema version %d, want %d", v, store.LatestVersion())
 				}
 			}
 			_, read := dbs[0].Pools()
 			var n int
 			ok(t, read.QueryRowContext(ctx, "SELECT count(*) FROM schema_migrations").Scan(&n))
-			if n != 1 {
-				t.Fatalf("%d rows in schema_migrations, want 1", n)
+			if n != store.LatestVersion() {
+				t.Fatalf("%d rows in schema_migrations, want %d", n, store.LatestVersion())
 			}
 			ok(t, dbs[0].Migrate(ctx))
 			ok(t, dbs[0].Ping(ctx))
 			if dbs[0].Engine() != engine {
 				t.Fatalf("engine %s, want %s", dbs[0].Engine(), engine)
 			}
+		})
+	}
+}
+
+// TestUpgrade: a database an older knead left at version 1, with data in
+// it, is brought up to date by Open and keeps its data.
+func TestUpgrade(t *testing.T) {
+	for _, engine := range testdb.Engines {
+		t.Run(engine, func(t *testing.T) {
+			ctx := context.Background()
+			dsn, dir := testdb.DSN(t, engine)
+			old, err := store.OpenAtVersion(ctx, dsn, dir, 1)
+			ok(t, err)
+			write, _ := old.Pools()
+			insert := "INSERT INTO clinics (id, slug, name, currency, created) VALUES ('c1', 'old', 'Old', 'CAD', 1800000000)"
+			_, err = write.ExecContext(ctx, insert)
+			ok(t, err)
+			v, err := old.SchemaVersion(ctx)
+			ok(t, err)
+			ok(t, old.Close())
+			if v != 1 {
+				t.Fatalf("old database at version %d", v)
+			}
+			db := testdb.OpenDSN(t, dsn, dir)
+			c, err := db.ClinicBySlug(ctx, "old")
+			ok(t, err)
+			deepEqual(t, "clinic", c, clinic.Clinic{ID: "c1", Slug: "old", Name: "Old", Currency: "CAD",
+				Created: time.Unix(1800000000, 0).UTC()})
 		})
 	}
 }

@@ -1,7 +1,26 @@
 package store
 
-import "database/sql"
+import "context"
 
-// Pools exposes the connection pools to the store_test package, for the
-// checks of connection settings that only a raw query can make.
-func (db *DB) Pools() (write, read *sql.DB) { return db.write, db.read }
+// LatestVersion is the version of the newest embedded migration.
+func LatestVersion() int {
+	migs, err := loadMigrations()
+	if err != nil {
+		panic(err)
+	}
+	return migs[len(migs)-1].version
+}
+
+// OpenAtVersion opens a database migrated only up to version, as an older
+// knead would have left it.
+func OpenAtVersion(ctx context.Context, dsn, dataDir string, version int) (*DB, error) {
+	db, err := open(dsn, dataDir)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.migrate(ctx, version); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}

@@ -6,6 +6,7 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"math"
 	"sort"
 	"strconv"
 	"strings"
@@ -90,6 +91,11 @@ const migrationLockKey = 0x6b6e656164 // "knead"
 // migrations only; on an engine without advisory locks, run "knead migrate"
 // once before starting the servers).
 func (db *DB) Migrate(ctx context.Context) error {
+	return db.migrate(ctx, math.MaxInt)
+}
+
+// migrate applies the migrations up to version upTo.
+func (db *DB) migrate(ctx context.Context, upTo int) error {
 	migs, err := loadMigrations()
 	if err != nil {
 		return err
@@ -109,6 +115,9 @@ func (db *DB) Migrate(ctx context.Context) error {
 		defer c.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", migrationLockKey)
 	}
 	for _, m := range migs {
+		if m.version > upTo {
+			break
+		}
 		if err := db.apply(ctx, c, m); err != nil {
 			return err
 		}

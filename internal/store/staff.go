@@ -52,7 +52,7 @@ func listTherapists(ctx context.Context, c conn, clinicID string) ([]clinic.Ther
 func (db *DB) CreateTherapist(ctx context.Context, clinicID string, t clinic.Therapist) (clinic.Therapist, error) {
 	t.ID = newID()
 	var out clinic.Therapist
-	err := db.inWriteTx(ctx, func(tx conn) error {
+	err := db.inCatalogTx(ctx, clinicID, func(tx conn) error {
 		if _, err := tx.exec(ctx, "INSERT INTO therapists ("+therapistCols+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 			clinicID, t.ID, t.Name, t.Bio, t.YearsExperience, encodeStrings(t.Specialties), encodeStrings(t.Modalities),
 			encodeCredentials(t.Credentials), encodeShifts(t.Shifts), encodeTimeOff(t.TimeOff)); err != nil {
@@ -78,7 +78,7 @@ func (db *DB) ListTherapists(ctx context.Context, clinicID string) ([]clinic.The
 // UpdateTherapist replaces every field of the clinic's therapist t.ID.
 func (db *DB) UpdateTherapist(ctx context.Context, clinicID string, t clinic.Therapist) (clinic.Therapist, error) {
 	var out clinic.Therapist
-	err := db.inWriteTx(ctx, func(tx conn) error {
+	err := db.inCatalogTx(ctx, clinicID, func(tx conn) error {
 		if err := execOne(ctx, tx, "Therapist", `UPDATE therapists SET name = ?, bio = ?, years_experience = ?,
 			specialties = ?, modalities = ?, credentials = ?, shifts = ?, time_off = ? WHERE clinic_id = ? AND id = ?`,
 			t.Name, t.Bio, t.YearsExperience, encodeStrings(t.Specialties), encodeStrings(t.Modalities),
@@ -126,7 +126,7 @@ func getService(ctx context.Context, c conn, clinicID, id string) (clinic.Servic
 func (db *DB) CreateService(ctx context.Context, clinicID string, s clinic.Service) (clinic.Service, error) {
 	s.ID = newID()
 	var out clinic.Service
-	err := db.inWriteTx(ctx, func(tx conn) error {
+	err := db.inCatalogTx(ctx, clinicID, func(tx conn) error {
 		if _, err := tx.exec(ctx, "INSERT INTO services ("+serviceCols+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 			clinicID, s.ID, s.Name, s.Modality, s.DurationMinutes, s.Price, s.Currency, s.BufferBeforeMinutes,
 			s.BufferAfterMinutes, encodeStrings(s.Equipment), s.MinNoticeMinutes, s.HorizonDays, s.CancelWindowHours,
@@ -155,7 +155,7 @@ func (db *DB) ListServices(ctx context.Context, clinicID string) ([]clinic.Servi
 // UpdateService replaces every field of the clinic's service s.ID.
 func (db *DB) UpdateService(ctx context.Context, clinicID string, s clinic.Service) (clinic.Service, error) {
 	var out clinic.Service
-	err := db.inWriteTx(ctx, func(tx conn) error {
+	err := db.inCatalogTx(ctx, clinicID, func(tx conn) error {
 		if err := execOne(ctx, tx, "Service", `UPDATE services SET name = ?, modality = ?, duration_minutes = ?,
 			price = ?, currency = ?, buffer_before_minutes = ?, buffer_after_minutes = ?, equipment = ?,
 			min_notice_minutes = ?, horizon_days = ?, cancel_window_hours = ?, late_cancel = ?, late_cancel_fee = ?,

@@ -8,6 +8,12 @@
 // booking transaction holds the database's write lock from BEGIN IMMEDIATE
 // to COMMIT; on PostgreSQL it runs SERIALIZABLE and is retried on
 // serialization failure. No exclusion constraint, no advisory lock.
+//
+// Files: store.go opens the pools; dialect.go is the engine differences and
+// error mapping; migrate.go and migrations/ the schema; catalog.go,
+// staff.go, users.go, clients.go and appointments.go the tables; booking.go
+// the schedule read and the booking transaction; codec.go the JSON of
+// nested lists; datagen.go fixtures and bulk data for tests and benchmarks.
 package store
 
 import (
@@ -59,18 +65,7 @@ var _ clinic.Store = (*DB)(nil)
 // dsn means embedded SQLite in dataDir/knead.db (the directory is created);
 // a postgres:// or postgresql:// URL means PostgreSQL.
 func Open(ctx context.Context, dsn, dataDir string) (*DB, error) {
-	var (
-		db  *DB
-		err error
-	)
-	switch {
-	case dsn == "":
-		db, err = openSQLite(dataDir)
-	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
-		db, err = openPostgres(dsn)
-	default:
-		return nil, fmt.Errorf("open store: unsupported database %q: leave it empty for SQLite or give a postgres:// URL", redactDSN(dsn))
-	}
+	db, err := open(dsn, dataDir)
 	if err != nil {
 		return nil, err
 	}
@@ -81,16 +76,33 @@ func Open(ctx context.Context, dsn, dataDir string) (*DB, error) {
 	return db, nil
 }
 
+// open connects without migrating.
+func open(dsn, dataDir string) (*DB, error) {
+	switch {
+	case dsn == "":
+		return openSQLite(dataDir)
+	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+		return openPostgres(dsn)
+	}
+	return nil, fmt.Errorf("open store: unsupported database %q: leave it empty for SQLite or give a postgres:// URL", redactDSN(dsn))
+}
+
 // sqlitePragmas run on every new connection, busy_timeout first (the driver
 // sorts it first) so that the others wait for a lock instead of failing.
+//   - busy_timeout=10000: a second knead process (or a backup) holding the
+//     lock is waited for, up to 10 s, rather than failing at once.
 //   - journal_mode=WAL: readers never block the writer nor it them.
 //   - foreign_keys=ON: SQLite leaves them off unless asked, per connection.
 //   - synchronous=FULL: in WAL mode NORMAL syncs only at checkpoints, so a
 //     power cut can lose the last commits; FULL syncs the WAL on every
 //     commit, so a booking the client was told about survives it.
-//   - busy_timeout=10000: a second knead process (or a backup) holding the
-//     lock is waited for, up to 10 s, rather than failing at once.
-const sqlitePragmas = "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(ON)&_pragma=synchronous(FULL)"
+//   - temp_store=MEMORY: statement journals and sorts stay off the disk.
+//   - cache_size=-16000: 16 MB of page cache per connection, not 2 MB.
+//   - journal_size_limit: the WAL file shrinks back to 64 MB after a
+//     checkpoint instead of keeping the size of its largest transaction.
+const sqlitePragmas = "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(ON)" +
+	"&_pragma=synchronous(FULL)&_pragma=temp_store(MEMORY)&_pragma=cache_size(-16000)" +
+	"&_pragma=journal_size_limit(67108864)"
 
 func openSQLite(dataDir string) (*DB, error) {
 	if dataDir == "" {
@@ -162,6 +174,14 @@ func redactDSN(dsn string) string {
 
 // Engine returns EngineSQLite or EnginePostgres.
 func (db *DB) Engine() string { return db.d.engine }
+
+// Pools returns the connection pools, for tools that need plain SQL
+// (benchmarks, backups, checks of connection settings): write is the one
+// for writes (on SQLite a single connection, never hold it across calls
+// into the store), read the one for reads (on SQLite query-only). On
+// PostgreSQL they are the same pool. What is written through them bypasses
+// the store's rules: tenancy, ids, the schedule version.
+func (db *DB) Pools() (write, read *sql.DB) { return db.write, db.read }
 
 // Path returns the SQLite database file, or "" on PostgreSQL.
 func (db *DB) Path() string { return db.path }

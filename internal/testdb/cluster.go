@@ -164,6 +164,8 @@ func (c *Cluster) serverOptions(port int) []string {
 		"-c", "max_connections=400",
 		"-c", "shared_buffers=128MB",
 		"-c", "max_pred_locks_per_transaction=256",
+		"-c", "max_wal_size=4GB", // bulk loads of benchmarks checkpoint less
+		"-c", "wal_buffers=16MB",
 		"-c", "log_min_messages=warning",
 		"-c", "log_min_error_statement=panic",
 	}

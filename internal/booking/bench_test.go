@@ -1,0 +1,69 @@
+package booking_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"knead/internal/booking"
+	"knead/internal/clinic"
+	"knead/internal/store"
+	"knead/internal/testdb"
+)
+
+func TestMain(m *testing.M) { testdb.Main(m) }
+
+// BenchmarkBook measures serial booking throughput next to the machine's
+// raw durable commit rate on the same engine in the same run: "raw-commit"
+// is one single-row INSERT committed per op; "book" is one whole booking
+// per op, as the API makes it (schedule read, engine check, client upsert,
+// insert, idempotency key), each into a slot of its own.
+func BenchmarkBook(b *testing.B) {
+	ctx := context.Background()
+	for _, engine := range testdb.Engines {
+		b.Run(engine+"/raw-commit", func(b *testing.B) {
+			db := testdb.Open(b, engine)
+			write, _ := db.Pools()
+			if _, err := write.ExecContext(ctx, "CREATE TABLE bench_commit (id BIGINT PRIMARY KEY, v BIGINT NOT NULL)"); err != nil {
+				b.Fatal(err)
+			}
+			insert := "INSERT INTO bench_commit (id, v) VALUES (?, ?)"
+			if engine == store.EnginePostgres {
+				insert = "INSERT INTO bench_commit (id, v) VALUES ($1, $2)"
+			}
+			i := 0
+			for b.Loop() {
+				i++
+				if _, err := write.ExecContext(ctx, insert, i, i); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(engine+"/book", func(b *testing.B) {
+			db := testdb.Open(b, engine)
+			const therapists = 10
+			f, err := store.NewFixture(ctx, db, "bench", therapists)
+			if err != nil {
+				b.Fatal(err)
+			}
+			day0 := time.Date(2027, 1, 4, 8, 0, 0, 0, time.UTC) // the fixture's location opens 08:00-20:00 UTC
+			now := day0.Add(-24 * time.Hour)
+			n := 0
+			for b.Loop() {
+				th := n % therapists
+				k := n / therapists
+				start := day0.Add(time.Duration(k/12)*24*time.Hour + time.Duration(k%12)*time.Hour)
+				_, err := booking.Book(ctx, db, booking.Request{
+					ClinicID: f.Clinic.ID, LocationID: f.Location.ID, ServiceID: f.Service.ID, TherapistID: f.Therapists[th].ID,
+					Start: start, Staff: true, IdempotencyKey: fmt.Sprintf("bench-%d", n),
+					Client: clinic.Client{Name: "Bench Client", Email: fmt.Sprintf("c%d@bench.example", n%500), Phone: "+1 416 555 0100"},
+				}, now)
+				if err != nil {
+					b.Fatalf("booking %d: %v", n, err)
+				}
+				n++
+			}
+		})
+	}
+}
