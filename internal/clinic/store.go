@@ -109,6 +109,10 @@ type ScheduleQuery struct {
 // location, therapist, room, times, buffers, equipment, status), not client,
 // service or tokens. Only the window is read from the appointments table,
 // through an index.
+//
+// The catalog parts (Location, Service, Therapists, Rooms, Equipment) may
+// be shared with other readers through the store's catalog cache: callers
+// must not change them.
 type ScheduleData struct {
 	Location     Location
 	Service      Service

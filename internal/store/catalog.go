@@ -187,6 +187,9 @@ func (db *DB) inCatalogTx(ctx context.Context, clinicID string, fn func(tx conn)
 		if err := fn(tx); err != nil {
 			return err
 		}
+		if err := bumpCatalogVersion(ctx, tx, clinicID); err != nil {
+			return err
+		}
 		return bumpScheduleVersion(ctx, tx, clinicID)
 	})
 }

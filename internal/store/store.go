@@ -23,6 +23,7 @@ import (
 	"encoding/base32"
 	"errors"
 	"fmt"
+	mrand "math/rand/v2"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -31,7 +32,8 @@ import (
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
-	_ "modernc.org/sqlite"             // registers the "sqlite" database/sql driver
+	"modernc.org/sqlite"               // registers the "sqlite" database/sql driver
+	sqlite3 "modernc.org/sqlite/lib"
 
 	"knead/internal/clinic"
 )
@@ -57,6 +59,9 @@ type DB struct {
 	path  string // the SQLite file; "" on PostgreSQL
 
 	retries atomic.Int64 // booking transactions run again, see BookingRetries
+
+	catalogs catalogCache
+	group    *groupCommitter // SQLite only
 }
 
 var _ clinic.Store = (*DB)(nil)
@@ -130,7 +135,7 @@ func openSQLite(dataDir string) (*DB, error) {
 	// The write pool connects first so that WAL mode is set on the file
 	// before any reader opens it. query_only guards the read pool against a
 	// write slipping past the single writer.
-	if err := write.Ping(); err != nil {
+	if err := pingUntilUnlocked(write); err != nil {
 		write.Close()
 		return nil, fmt.Errorf("open store: %s: %w", path, err)
 	}
@@ -143,7 +148,24 @@ func openSQLite(dataDir string) (*DB, error) {
 	read.SetMaxOpenConns(n)
 	read.SetMaxIdleConns(n)
 	read.SetConnMaxIdleTime(5 * time.Minute)
-	return &DB{d: sqliteDialect, write: write, read: read, path: path}, nil
+	db := &DB{d: sqliteDialect, write: write, read: read, path: path}
+	db.group = newGroupCommitter(db)
+	return db, nil
+}
+
+// pingUntilUnlocked connects, waiting out SQLITE_BUSY: switching a new file
+// to WAL needs an exclusive lock that SQLite does not wait for, so two
+// processes opening one new database at once may see "database is locked".
+func pingUntilUnlocked(db *sql.DB) error {
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		err := db.Ping()
+		var se *sqlite.Error
+		if err == nil || !errors.As(err, &se) || se.Code()&0xff != sqlite3.SQLITE_BUSY || time.Now().After(deadline) {
+			return err
+		}
+		time.Sleep(time.Duration(5+mrand.IntN(20)) * time.Millisecond)
+	}
 }
 
 func openPostgres(dsn string) (*DB, error) {
@@ -207,6 +229,9 @@ func (db *DB) Ping(ctx context.Context) error {
 // Close releases the pools. On SQLite the write pool closes last, so that
 // its connection, the last one on the file, checkpoints the WAL.
 func (db *DB) Close() error {
+	if db.group != nil {
+		db.group.close()
+	}
 	var errs []error
 	if db.read != db.write {
 		errs = append(errs, db.read.Close())

@@ -1,0 +1,94 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sync"
+
+	"knead/internal/clinic"
+)
+
+// catalogSnapshot is a clinic's whole catalog as of one catalog version.
+// Nothing in it is ever changed once it is stored in the cache: readers
+// share it.
+type catalogSnapshot struct {
+	version    int64
+	locations  map[string]clinic.Location
+	services   map[string]clinic.Service
+	rooms      map[string][]clinic.Room      // by location
+	equipment  map[string][]clinic.Equipment // by location
+	therapists []clinic.Therapist
+}
+
+// catalogCache keeps one snapshot per clinic. A snapshot is used only when
+// the clinic's catalog_version, read through the caller's connection (in
+// the caller's transaction), equals the snapshot's: every catalog write
+// moves the version in its own transaction (inCatalogTx), in any process.
+type catalogCache struct {
+	m sync.Map // clinic id -> *catalogSnapshot
+}
+
+// catalog returns the clinic's current catalog, reading its version with c
+// and the rows only when the cached copy is older.
+func (db *DB) catalog(ctx context.Context, c conn, clinicID string) (*catalogSnapshot, error) {
+	var version int64
+	err := c.queryRow(ctx, "SELECT catalog_version FROM clinics WHERE id = ?", clinicID).Scan(&version)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, clinic.Errorf(clinic.ENotFound, "No such clinic.")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read catalog version: %w", err)
+	}
+	if v, ok := db.catalogs.m.Load(clinicID); ok && v.(*catalogSnapshot).version == version {
+		return v.(*catalogSnapshot), nil
+	}
+	s := &catalogSnapshot{version: version, locations: map[string]clinic.Location{}, services: map[string]clinic.Service{},
+		rooms: map[string][]clinic.Room{}, equipment: map[string][]clinic.Equipment{}}
+	locations, err := list(ctx, c, "locations", scanLocation, "SELECT "+locationCols+" FROM locations WHERE clinic_id = ?", clinicID)
+	if err != nil {
+		return nil, err
+	}
+	for _, l := range locations {
+		s.locations[l.ID] = l
+	}
+	services, err := list(ctx, c, "services", scanService, "SELECT "+serviceCols+" FROM services WHERE clinic_id = ?", clinicID)
+	if err != nil {
+		return nil, err
+	}
+	for _, v := range services {
+		s.services[v.ID] = v
+	}
+	rooms, err := list(ctx, c, "rooms", scanRoom, "SELECT "+roomCols+" FROM rooms WHERE clinic_id = ? ORDER BY name COLLATE BINARY, id", clinicID)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range rooms {
+		s.rooms[r.LocationID] = append(s.rooms[r.LocationID], r)
+	}
+	equipment, err := list(ctx, c, "equipment", scanEquipment, "SELECT "+equipmentCols+" FROM equipment WHERE clinic_id = ? ORDER BY name COLLATE BINARY, id", clinicID)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range equipment {
+		s.equipment[e.LocationID] = append(s.equipment[e.LocationID], e)
+	}
+	if s.therapists, err = listTherapists(ctx, c, clinicID); err != nil {
+		return nil, err
+	}
+	// A snapshot read at an older version than one already stored (a slow
+	// reader) must not replace the newer one.
+	if old, ok := db.catalogs.m.Load(clinicID); !ok || old.(*catalogSnapshot).version < version {
+		db.catalogs.m.Store(clinicID, s)
+	}
+	return s, nil
+}
+
+// bumpCatalogVersion moves the clinic's catalog version on by one.
+func bumpCatalogVersion(ctx context.Context, c conn, clinicID string) error {
+	if _, err := c.exec(ctx, "UPDATE clinics SET catalog_version = catalog_version + 1 WHERE id = ?", clinicID); err != nil {
+		return fmt.Errorf("bump catalog version: %w", err)
+	}
+	return nil
+}
