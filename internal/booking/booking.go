@@ -251,7 +251,15 @@ func replay(ctx context.Context, tx clinic.BookingTx, clinicID, id string, store
 // checkSlot reads the schedule around start and asks the engine whether
 // start is free, exactly as listing would.
 func checkSlot(ctx context.Context, tx clinic.BookingTx, clinicID, locationID, serviceID string, in engineInput, start time.Time) (schedule.Slot, clinic.ScheduleData, error) {
-	data, err := tx.Schedule(ctx, clinic.ScheduleQuery{ClinicID: clinicID, LocationID: locationID, ServiceID: serviceID, DayOf: start})
+	q := clinic.ScheduleQuery{ClinicID: clinicID, LocationID: locationID, ServiceID: serviceID, DayOf: start}
+	if in.therapistID != "" {
+		// A named therapist: only visits that could overlap this one matter.
+		// "Any therapist" reads the whole day, as listing does, because the
+		// engine gives the visit to the free therapist with the fewest
+		// visits that day.
+		q.DayOf, q.SlotAt = time.Time{}, start
+	}
+	data, err := tx.Schedule(ctx, q)
 	if err != nil {
 		return schedule.Slot{}, data, err
 	}

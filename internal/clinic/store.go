@@ -100,6 +100,10 @@ type ScheduleQuery struct {
 	// DayOf, when set (with LocationID), asks for the local day that
 	// contains this instant in the location's time zone.
 	DayOf time.Time
+	// SlotAt, when set (with LocationID and ServiceID), asks only for the
+	// visits that could overlap a visit of the service starting at SlotAt
+	// with its buffers: enough to check one slot for named therapists.
+	SlotAt time.Time
 }
 
 // ScheduleData is what a ScheduleQuery reads: the catalog rows and every

@@ -213,8 +213,8 @@ var enginePool = sync.Pool{New: func() any { return new(engine) }}
 
 func (e *engine) release() {
 	e.req, e.zone = nil, nil
-	if cap(e.store) > 1<<20 { // do not pin the memory of one huge query
-		*e = engine{}
+	if cap(e.store) > 1<<20 || cap(e.cand) > 1<<20 || cap(e.tab) > 1<<21 {
+		*e = engine{} // do not keep the memory of one huge query (8 MB and up)
 	}
 	enginePool.Put(e)
 }
@@ -424,13 +424,14 @@ func (e *engine) buildTable() {
 	nb := int((cN-c0)>>shift) + 1
 	e.shift = shift
 	e.tab = slices.Grow(e.tab[:0], nb+1)[:nb+1]
-	j := 0
-	for b := 0; b < nb; b++ {
-		thr := c0 + int64(b)<<shift
-		for e.cand[j] < thr {
-			j++
+	// Bucket b's entry is the first candidate at or after the bucket's
+	// start: walking the candidates in order, each takes the buckets not yet
+	// taken up to its own (whose starts are all at or before it).
+	next := 0
+	for j, c := range e.cand {
+		for own := int((c - c0) >> shift); next <= own; next++ {
+			e.tab[next] = int32(j)
 		}
-		e.tab[b] = int32(j)
 	}
 	e.tab[nb] = int32(len(e.cand))
 }

@@ -301,23 +301,20 @@ func (e *engine) pickOrder(d int) {
 // e.order must hold the order of j's day (see pickOrder).
 func (e *engine) fillSlot(slot *Slot, j int) {
 	req := e.req
+	word, bit := j>>6, uint64(1)<<(j&63)
 	t := 0
 	if !req.AllTherapists && len(req.Therapists) > 1 {
-		w := e.words
 		for _, key := range e.order {
-			if t = int(uint32(key)); hasBit(e.ther[t*w:(t+1)*w], j) {
+			if t = int(uint32(key)); e.ther[t*e.words+word]&bit != 0 {
 				break
 			}
 		}
 	}
 	slot.TherapistID = req.Therapists[t].ID
-	if len(req.Rooms) > 0 {
-		w := e.words
-		for r := range req.Rooms {
-			if hasBit(e.rooms[r*w:(r+1)*w], j) {
-				slot.RoomID = req.Rooms[r].ID
-				break
-			}
+	for r := range req.Rooms {
+		if e.rooms[r*e.words+word]&bit != 0 {
+			slot.RoomID = req.Rooms[r].ID
+			break
 		}
 	}
 	start := e.base.Add(time.Duration(e.cand[j]))

@@ -53,14 +53,18 @@ func (db *DB) schedule(ctx context.Context, c conn, q clinic.ScheduleQuery) (cli
 		}
 		d.Rooms, d.Equipment = cat.rooms[q.LocationID], cat.equipment[q.LocationID]
 	}
-	if !q.To.After(q.From) {
-		return clinic.ScheduleData{}, clinic.Errorf(clinic.EInvalid, "The schedule window must end after it starts.")
-	}
 	if q.ServiceID != "" {
 		var ok bool
 		if d.Service, ok = cat.services[q.ServiceID]; !ok {
 			return clinic.ScheduleData{}, clinic.Errorf(clinic.ENotFound, "Service not found.")
 		}
+		if !q.SlotAt.IsZero() {
+			q.From = q.SlotAt.Add(-time.Duration(d.Service.BufferBeforeMinutes) * time.Minute)
+			q.To = q.SlotAt.Add(time.Duration(d.Service.DurationMinutes+d.Service.BufferAfterMinutes) * time.Minute)
+		}
+	}
+	if !q.To.After(q.From) {
+		return clinic.ScheduleData{}, clinic.Errorf(clinic.EInvalid, "The schedule window must end after it starts.")
 	}
 	d.Therapists = cat.therapists
 	if d.Appointments, err = windowAppointments(ctx, c, q.ClinicID, q.From, q.To); err != nil {
@@ -119,7 +123,7 @@ func (db *DB) bookingAttempt(ctx context.Context, fn func(tx clinic.BookingTx) e
 	if err != nil {
 		return db.d.retryable(err), fmt.Errorf("begin booking transaction: %w", err)
 	}
-	tx := &bookingTx{db: db, c: conn{q: sqlTx, d: db.d}}
+	tx := &bookingTx{db: db, c: db.inTx(sqlTx, false)}
 	committed := false
 	defer func() {
 		if !committed {

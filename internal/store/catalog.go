@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"math/rand/v2"
 	"sort"
 	"time"
 
@@ -28,8 +27,7 @@ func byName[T any](xs []T, name, id func(T) string) []T {
 
 // ---- clinics
 
-const clinicCols = `id, slug, name, currency, created,
-	(SELECT CAST(COALESCE(sum(v.n), 0) AS BIGINT) FROM schedule_versions v WHERE v.clinic_id = clinics.id)`
+const clinicCols = `id, slug, name, currency, created, schedule_version`
 
 func scanClinic(s scanner) (clinic.Clinic, error) {
 	var c clinic.Clinic
@@ -194,15 +192,9 @@ func (db *DB) inCatalogTx(ctx context.Context, clinicID string, fn func(tx conn)
 	})
 }
 
-// versionSlots is how many counter rows a clinic's schedule version is
-// spread over (see migrations/0002_schedule_version.sql).
-const versionSlots = 64
-
 // bumpScheduleVersion moves the clinic's schedule version on by one.
 func bumpScheduleVersion(ctx context.Context, c conn, clinicID string) error {
-	if _, err := c.exec(ctx, `INSERT INTO schedule_versions (clinic_id, slot, n) VALUES (?, ?, 1)
-		ON CONFLICT (clinic_id, slot) DO UPDATE SET n = schedule_versions.n + 1`,
-		clinicID, rand.N(versionSlots)); err != nil {
+	if _, err := c.exec(ctx, "UPDATE clinics SET schedule_version = schedule_version + 1 WHERE id = ?", clinicID); err != nil {
 		return fmt.Errorf("bump schedule version: %w", err)
 	}
 	return nil

@@ -165,7 +165,7 @@ func (g *groupCommitter) runOne(sqlTx *sql.Tx, r *groupRequest) (err error, brok
 	if _, err := sqlTx.ExecContext(ctx, "SAVEPOINT booking"); err != nil {
 		return fmt.Errorf("booking savepoint: %w", err), true
 	}
-	tx := &bookingTx{db: g.db, c: conn{q: detached{sqlTx}, d: g.db.d}}
+	tx := &bookingTx{db: g.db, c: g.db.inTx(sqlTx, true)}
 	defer func() {
 		if v := recover(); v != nil {
 			r.panicked = v
@@ -190,20 +190,4 @@ func (g *groupCommitter) runOne(sqlTx *sql.Tx, r *groupRequest) (err error, brok
 		}
 	}
 	return nil, false
-}
-
-// detached runs statements without the caller's cancellation, for the
-// reason given in commit.
-type detached struct{ tx *sql.Tx }
-
-func (d detached) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	return d.tx.ExecContext(context.WithoutCancel(ctx), q, args...)
-}
-
-func (d detached) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	return d.tx.QueryContext(context.WithoutCancel(ctx), q, args...)
-}
-
-func (d detached) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
-	return d.tx.QueryRowContext(context.WithoutCancel(ctx), q, args...)
 }

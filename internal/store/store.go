@@ -62,6 +62,8 @@ type DB struct {
 
 	catalogs catalogCache
 	group    *groupCommitter // SQLite only
+	// Statements prepared once per query text (SQLite only; see prepared.go).
+	readStmts, writeStmts *prepared
 }
 
 var _ clinic.Store = (*DB)(nil)
@@ -148,7 +150,8 @@ func openSQLite(dataDir string) (*DB, error) {
 	read.SetMaxOpenConns(n)
 	read.SetMaxIdleConns(n)
 	read.SetConnMaxIdleTime(5 * time.Minute)
-	db := &DB{d: sqliteDialect, write: write, read: read, path: path}
+	db := &DB{d: sqliteDialect, write: write, read: read, path: path,
+		readStmts: &prepared{db: read}, writeStmts: &prepared{db: write}}
 	db.group = newGroupCommitter(db)
 	return db, nil
 }
@@ -232,6 +235,10 @@ func (db *DB) Close() error {
 	if db.group != nil {
 		db.group.close()
 	}
+	if db.readStmts != nil {
+		db.readStmts.close()
+		db.writeStmts.close()
+	}
 	var errs []error
 	if db.read != db.write {
 		errs = append(errs, db.read.Close())
@@ -244,8 +251,24 @@ func (db *DB) Close() error {
 }
 
 // rw returns a conn over the write pool, r over the read pool.
-func (db *DB) rw() conn { return conn{q: db.write, d: db.d} }
-func (db *DB) r() conn  { return conn{q: db.read, d: db.d} }
+func (db *DB) rw() conn {
+	if db.writeStmts != nil {
+		return conn{q: db.writeStmts, d: db.d}
+	}
+	return conn{q: db.write, d: db.d}
+}
+
+func (db *DB) r() conn {
+	if db.readStmts != nil {
+		return conn{q: db.readStmts, d: db.d}
+	}
+	return conn{q: db.read, d: db.d}
+}
+
+// inTx returns a conn over a transaction of the write pool.
+func (db *DB) inTx(tx *sql.Tx, detach bool) conn {
+	return conn{q: preparedTx{tx: tx, pool: db.writeStmts, detach: detach}, d: db.d}
+}
 
 // inWriteTx runs fn in a plain transaction on the write pool: IMMEDIATE on
 // SQLite, READ COMMITTED on PostgreSQL. It is for catalog writes that read
@@ -255,7 +278,7 @@ func (db *DB) inWriteTx(ctx context.Context, fn func(c conn) error) error {
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	if err := fn(conn{q: tx, d: db.d}); err != nil {
+	if err := fn(db.inTx(tx, false)); err != nil {
 		tx.Rollback()
 		return err
 	}
