@@ -156,6 +156,7 @@ func (db *DB) bookingAttempt(ctx context.Context, fn func(tx clinic.BookingTx) e
 		err = fmt.Errorf("commit booking transaction: %w", err)
 		return db.d.retryable(err), db.d.mapErr(err, "", "")
 	}
+	db.writeGen.Add(1)
 	return false, nil
 }
 

@@ -61,8 +61,22 @@ func (db *DB) CreateClinic(ctx context.Context, c clinic.Clinic) (clinic.Clinic,
 }
 
 // ClinicBySlug returns the clinic with the slug.
+//
+// On SQLite the answer comes from memory while nothing has been written
+// since it was read: this process is the database's only writer, and every
+// availability request starts here (see clinicCache).
 func (db *DB) ClinicBySlug(ctx context.Context, slug string) (clinic.Clinic, error) {
-	return getOne(ctx, db.r(), "Clinic", scanClinic, "SELECT "+clinicCols+" FROM clinics WHERE slug = ?", slug)
+	if db.d.engine == EngineSQLite {
+		if c, ok := db.clinics.get(slug, db.writeGen.Load()); ok {
+			return c, nil
+		}
+	}
+	gen := db.writeGen.Load()
+	c, err := getOne(ctx, db.r(), "Clinic", scanClinic, "SELECT "+clinicCols+" FROM clinics WHERE slug = ?", slug)
+	if err == nil && db.d.engine == EngineSQLite {
+		db.clinics.put(slug, c, gen)
+	}
+	return c, err
 }
 
 // ListClinics returns every clinic, ordered by slug.

@@ -92,3 +92,29 @@ func bumpCatalogVersion(ctx context.Context, c conn, clinicID string) error {
 	}
 	return nil
 }
+
+// clinicCache keeps clinics by slug on SQLite, each with the write
+// generation (DB.writeGen) at which it was read. DB.writeGen moves on after
+// every commit of this process, the only writer of an embedded database, so
+// an entry read at the current generation is what the database holds: a
+// reader that raced a commit stored an older generation and reads again.
+type clinicCache struct {
+	m sync.Map // slug -> clinicEntry
+}
+
+type clinicEntry struct {
+	c   clinic.Clinic
+	gen uint64
+}
+
+func (cc *clinicCache) get(slug string, gen uint64) (clinic.Clinic, bool) {
+	v, ok := cc.m.Load(slug)
+	if !ok || v.(clinicEntry).gen != gen {
+		return clinic.Clinic{}, false
+	}
+	return v.(clinicEntry).c, true
+}
+
+func (cc *clinicCache) put(slug string, c clinic.Clinic, gen uint64) {
+	cc.m.Store(slug, clinicEntry{c: c, gen: gen})
+}

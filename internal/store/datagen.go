@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strings"
 	"time"
@@ -152,6 +151,7 @@ func GenerateAppointments(ctx context.Context, db *DB, f Fixture, g Generation) 
 	if err := bumpScheduleVersion(ctx, db.rw(), f.Clinic.ID); err != nil {
 		return fmt.Errorf("generate appointments: %w", err)
 	}
+	db.writeGen.Add(1)
 	return nil
 }
 
@@ -180,7 +180,7 @@ func (db *DB) bulkInsertAppointments(ctx context.Context, rows [][]any) error {
 		return "INSERT INTO appointments (" + appointmentCols + ") VALUES " + values + strings.Repeat(", "+values, n-1)
 	}
 	return db.inWriteTx(ctx, func(c conn) error {
-		tx := c.q.(*sql.Tx)
+		tx := c.q.(preparedTx).tx
 		full, err := tx.PrepareContext(ctx, insert(perStatement))
 		if err != nil {
 			return err

@@ -156,6 +156,7 @@ func (g *groupCommitter) commit(batch []*groupRequest) {
 			}
 		}
 	}
+	g.db.writeGen.Add(1) // also after a failed commit: what was read before may be stale
 }
 
 // runOne runs fn inside a savepoint of sqlTx; on error or panic its work is

@@ -61,6 +61,8 @@ type DB struct {
 	retries atomic.Int64 // booking transactions run again, see BookingRetries
 
 	catalogs catalogCache
+	clinics  clinicCache     // SQLite only
+	writeGen atomic.Uint64   // moves on after every commit of a write (see clinicCache)
 	group    *groupCommitter // SQLite only
 	// Statements prepared once per query text (SQLite only; see prepared.go).
 	readStmts, writeStmts *prepared
@@ -285,6 +287,7 @@ func (db *DB) inWriteTx(ctx context.Context, fn func(c conn) error) error {
 	if err := tx.Commit(); err != nil {
 		return db.d.mapErr(fmt.Errorf("commit: %w", err), "", "")
 	}
+	db.writeGen.Add(1)
 	return nil
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"knead/internal/clinic"
 	"knead/internal/store"
+	"knead/internal/testdb"
 )
 
 // TestScheduleVersion: every committed write that can change a clinic's
@@ -149,4 +150,57 @@ func TestScheduleVersion(t *testing.T) {
 			t.Fatalf("ListClinics version %d, ClinicBySlug %d", all[0].ScheduleVersion, version())
 		}
 	})
+}
+
+// On SQLite, ClinicBySlug answers from memory; it must still see every
+// version change at once, from bookings, group commits and catalog writes.
+func TestClinicBySlugSeesEveryWrite(t *testing.T) {
+	for _, engine := range testdb.Engines {
+		t.Run(engine, func(t *testing.T) {
+			ctx := context.Background()
+			db := testdb.Open(t, engine)
+			f, err := store.NewFixture(ctx, db, "cached", 2)
+			if err != nil {
+				t.Fatal(err)
+			}
+			version := func() int64 {
+				c, err := db.ClinicBySlug(ctx, "cached")
+				if err != nil {
+					t.Fatal(err)
+				}
+				return c.ScheduleVersion
+			}
+			v0 := version()
+			if version() != v0 {
+				t.Fatal("the version moved without a write")
+			}
+			start := time.Date(2027, 1, 4, 9, 0, 0, 0, time.UTC)
+			if err := db.InBookingTx(ctx, func(tx clinic.BookingTx) error {
+				_, err := tx.InsertAppointment(ctx, visit(f, 0, start, 50*time.Minute))
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+			v1 := version()
+			if v1 != v0+1 {
+				t.Fatalf("after a booking the version is %d, want %d", v1, v0+1)
+			}
+			r := f.Rooms[0]
+			r.Name = "Renamed"
+			if _, err := db.UpdateRoom(ctx, f.Clinic.ID, r); err != nil {
+				t.Fatal(err)
+			}
+			if v2 := version(); v2 != v1+1 {
+				t.Fatalf("after a catalog edit the version is %d, want %d", v2, v1+1)
+			}
+			c, _ := db.ClinicBySlug(ctx, "cached")
+			c.Name = "Renamed Clinic"
+			if _, err := db.UpdateClinic(ctx, c); err != nil {
+				t.Fatal(err)
+			}
+			if c2, _ := db.ClinicBySlug(ctx, "cached"); c2.Name != "Renamed Clinic" {
+				t.Fatalf("ClinicBySlug after a rename: %q", c2.Name)
+			}
+		})
+	}
 }
