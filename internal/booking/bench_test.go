@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"knead/internal/booking"
+	"knead/internal/civil"
 	"knead/internal/clinic"
 	"knead/internal/store"
 	"knead/internal/testdb"
@@ -87,5 +88,41 @@ func BenchmarkBook(b *testing.B) {
 				}
 			})
 		})
+	}
+}
+
+// BenchmarkSlotsMonth is one uncached 30-day availability query (store read
+// of the window, request building, engine) for a clinic with 25 therapists
+// and a room each, 200 visits a day, in a table of 10,000 or 1,000,000
+// appointments: only the window is read, so the two should cost the same.
+func BenchmarkSlotsMonth(b *testing.B) {
+	ctx := context.Background()
+	day0 := time.Date(2027, 1, 4, 0, 0, 0, 0, time.UTC)
+	for _, engine := range testdb.Engines {
+		for _, size := range []int{10_000, 1_000_000} {
+			b.Run(fmt.Sprintf("%s/%d", engine, size), func(b *testing.B) {
+				db := testdb.Open(b, engine)
+				f, err := store.NewFixture(ctx, db, "month", 25)
+				if err != nil {
+					b.Fatal(err)
+				}
+				// 200 visits a day from day0: 10,000 cover 50 days, a million 5,000.
+				if err := store.GenerateAppointments(ctx, db, f, store.Generation{From: day0, Count: size, CancelEvery: 20, Seed: 3}); err != nil {
+					b.Fatal(err)
+				}
+				from := civil.DateOf(day0).AddDays(10)
+				q := booking.Query{ClinicID: f.Clinic.ID, LocationID: f.Location.ID, ServiceID: f.Service.ID, From: from, To: from.AddDays(29)}
+				now := day0
+				slots := 0
+				for b.Loop() {
+					av, err := booking.Slots(ctx, db, q, now)
+					if err != nil {
+						b.Fatal(err)
+					}
+					slots = len(av.Slots)
+				}
+				b.ReportMetric(float64(slots), "slots")
+			})
+		}
 	}
 }

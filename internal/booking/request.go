@@ -65,8 +65,8 @@ func buildRequest(d clinic.ScheduleData, in engineInput) (*schedule.Request, err
 	byTherapist := map[string][]schedule.Busy{}
 	byRoom := map[string][]schedule.Busy{}
 	byEquipment := map[string][]schedule.Busy{}
-	for _, a := range d.Appointments {
-		if a.ID == in.ignoreID || a.Status == clinic.StatusCancelled {
+	for _, a := range d.Visits {
+		if a.ID == in.ignoreID {
 			continue
 		}
 		b := busyOf(a)
@@ -166,6 +166,6 @@ func licensedThrough(t clinic.Therapist) (civil.Date, bool) {
 	return last, licensed
 }
 
-func busyOf(a clinic.Appointment) schedule.Busy {
+func busyOf(a clinic.Visit) schedule.Busy {
 	return schedule.Busy{Start: a.Start, End: a.End, Before: a.BufferBefore, After: a.BufferAfter}
 }

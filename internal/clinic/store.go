@@ -109,21 +109,28 @@ type ScheduleQuery struct {
 // ScheduleData is what a ScheduleQuery reads: the catalog rows and every
 // visit (not cancelled) whose span with its buffers, [Start-BufferBefore,
 // End+BufferAfter), overlaps [From, To), held by any therapist of the clinic
-// or at the location. Appointments carry only what schedules need (id,
-// location, therapist, room, times, buffers, equipment, status), not client,
-// service or tokens. Only the window is read from the appointments table,
+// or at the location, as Visits. Only the window is read from the appointments table,
 // through an index.
 //
 // The catalog parts (Location, Service, Therapists, Rooms, Equipment) may
 // be shared with other readers through the store's catalog cache: callers
 // must not change them.
 type ScheduleData struct {
-	Location     Location
-	Service      Service
-	Therapists   []Therapist // every therapist of the clinic; the caller filters
-	Rooms        []Room      // at the location
-	Equipment    []Equipment // at the location
-	Appointments []Appointment
+	Location   Location
+	Service    Service
+	Therapists []Therapist // every therapist of the clinic; the caller filters
+	Rooms      []Room      // at the location
+	Equipment  []Equipment // at the location
+	Visits     []Visit
+}
+
+// Visit is what a schedule needs of a booked (not cancelled) appointment.
+// A month of a busy clinic is thousands of them, so it is kept small.
+type Visit struct {
+	ID, LocationID, TherapistID, RoomID string
+	Start, End                          time.Time
+	BufferBefore, BufferAfter           time.Duration
+	Equipment                           []string // kinds held
 }
 
 // BookingTx is one booking transaction. What it reads stays true until it

@@ -48,15 +48,15 @@ func scanAppointment(s scanner) (clinic.Appointment, error) {
 
 // visitCols are what a schedule needs of an appointment: the window read
 // scans thousands of rows, and each column costs.
-const visitCols = `id, location_id, therapist_id, room_id, start_at, end_at, buffer_before, buffer_after, equipment, status`
+const visitCols = `id, location_id, therapist_id, room_id, start_at, end_at, buffer_before, buffer_after, equipment`
 
-func scanVisit(s scanner) (clinic.Appointment, error) {
-	var a clinic.Appointment
+func scanVisit(s scanner) (clinic.Visit, error) {
+	var a clinic.Visit
 	var room sql.NullString
 	var start, end, before, after int64
 	var equipment string
-	if err := s.Scan(&a.ID, &a.LocationID, &a.TherapistID, &room, &start, &end, &before, &after, &equipment, &a.Status); err != nil {
-		return clinic.Appointment{}, err
+	if err := s.Scan(&a.ID, &a.LocationID, &a.TherapistID, &room, &start, &end, &before, &after, &equipment); err != nil {
+		return clinic.Visit{}, err
 	}
 	a.RoomID = room.String
 	a.Start, a.End = fromUnix(start), fromUnix(end)
@@ -157,7 +157,7 @@ func updateAppointment(ctx context.Context, c conn, a clinic.Appointment) error 
 // ordered by start. The index range on start_at is bounded by MaxVisit and
 // MaxBuffer; the exact overlap is filtered in the database, so rows that
 // merely lie near the window are never sent to Go.
-func windowAppointments(ctx context.Context, c conn, clinicID string, from, to time.Time) ([]clinic.Appointment, error) {
+func windowAppointments(ctx context.Context, c conn, clinicID string, from, to time.Time) ([]clinic.Visit, error) {
 	return list(ctx, c, "appointments", scanVisit, "SELECT "+visitCols+` FROM appointments
 		WHERE clinic_id = ? AND start_at >= ? AND start_at < ?
 		AND start_at - buffer_before < ? AND end_at + buffer_after > ? AND status <> 'cancelled'

@@ -75,7 +75,7 @@ func BenchmarkScheduleRead(b *testing.B) {
 							if err != nil {
 								b.Fatal(err)
 							}
-							visits += len(d.Appointments)
+							visits += len(d.Visits)
 						}
 						b.ReportMetric(float64(visits)/float64(b.N), "visits/op")
 					})
@@ -133,7 +133,7 @@ func BenchmarkInsertAppointmentTx(b *testing.B) {
 				if err != nil {
 					return err
 				}
-				for _, a := range d.Appointments {
+				for _, a := range d.Visits {
 					if a.TherapistID == f.Therapists[th].ID && a.Start.Before(start.Add(time.Hour)) && a.End.After(start) {
 						return fmt.Errorf("slot %d taken", n)
 					}

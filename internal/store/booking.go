@@ -67,7 +67,7 @@ func (db *DB) schedule(ctx context.Context, c conn, q clinic.ScheduleQuery) (cli
 		return clinic.ScheduleData{}, clinic.Errorf(clinic.EInvalid, "The schedule window must end after it starts.")
 	}
 	d.Therapists = cat.therapists
-	if d.Appointments, err = windowAppointments(ctx, c, q.ClinicID, q.From, q.To); err != nil {
+	if d.Visits, err = windowAppointments(ctx, c, q.ClinicID, q.From, q.To); err != nil {
 		return clinic.ScheduleData{}, err
 	}
 	return d, nil

@@ -74,7 +74,7 @@ func race(t *testing.T, pools []*store.DB, f store.Fixture, T clinic.Therapist, 
 				if err != nil {
 					return err
 				}
-				for _, a := range d.Appointments {
+				for _, a := range d.Visits {
 					if a.TherapistID == T.ID && a.Start.Add(-a.BufferBefore).Before(end) && a.End.Add(a.BufferAfter).After(start) {
 						return clinic.Errorf(clinic.EConflict, "taken")
 					}

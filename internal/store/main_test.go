@@ -81,3 +81,11 @@ func ids(as []clinic.Appointment) []string {
 	}
 	return out
 }
+
+func visitIDs(vs []clinic.Visit) []string {
+	var out []string
+	for _, v := range vs {
+		out = append(out, v.ID)
+	}
+	return out
+}

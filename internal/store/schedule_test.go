@@ -73,7 +73,7 @@ func TestScheduleWindow(t *testing.T) {
 			deepEqual(t, "therapists", d.Therapists, f.Therapists)
 			deepEqual(t, "rooms", d.Rooms, f.Rooms)
 			deepEqual(t, "equipment", d.Equipment, []clinic.Equipment{heater})
-			got := ids(d.Appointments)
+			got := visitIDs(d.Visits)
 			if len(got) != len(want) {
 				var gotNames []string
 				for _, id := range got {
@@ -81,8 +81,8 @@ func TestScheduleWindow(t *testing.T) {
 				}
 				t.Fatalf("visits: got %q", gotNames)
 			}
-			for i := 1; i < len(d.Appointments); i++ {
-				if d.Appointments[i].Start.Before(d.Appointments[i-1].Start) {
+			for i := 1; i < len(d.Visits); i++ {
+				if d.Visits[i].Start.Before(d.Visits[i-1].Start) {
 					t.Fatalf("visits not ordered by start")
 				}
 			}
