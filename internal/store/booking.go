@@ -23,14 +23,14 @@ const MaxBookingAttempts = 30
 // them. That is fine for showing availability; a booking re-reads inside
 // InBookingTx, which is what decides.
 func (db *DB) Schedule(ctx context.Context, q clinic.ScheduleQuery) (clinic.ScheduleData, error) {
-	return db.schedule(ctx, db.r(), q)
+	return db.schedule(ctx, db.r(), q, 0, false)
 }
 
 // schedule reads the catalog rows of q and the clinic's visits that reach
 // into the window. LocationID and ServiceID may be empty, to read only the
 // therapists and visits (e.g. for a day view of the whole clinic).
-func (db *DB) schedule(ctx context.Context, c conn, q clinic.ScheduleQuery) (clinic.ScheduleData, error) {
-	cat, err := db.catalog(ctx, c, q.ClinicID)
+func (db *DB) schedule(ctx context.Context, c conn, q clinic.ScheduleQuery, catalogVersion int64, versionKnown bool) (clinic.ScheduleData, error) {
+	cat, err := db.catalog(ctx, c, q.ClinicID, catalogVersion, versionKnown)
 	if err != nil {
 		return clinic.ScheduleData{}, err
 	}
@@ -147,6 +147,9 @@ func (db *DB) bookingAttempt(ctx context.Context, fn func(tx clinic.BookingTx) e
 	// the moment before the commit; clinics in sorted order, so that two
 	// transactions never wait on each other in a cycle.
 	for _, clinicID := range slices.Sorted(maps.Keys(tx.changed)) {
+		if tx.locked[clinicID] {
+			continue // moved on when the lock was taken
+		}
 		if err := tx.note(bumpScheduleVersion(ctx, tx.c, clinicID)); err != nil {
 			return tx.retryErr != nil, err
 		}
@@ -165,7 +168,9 @@ type bookingTx struct {
 	db       *DB
 	c        conn
 	retryErr error           // the first serialization failure met, if any
-	locked   map[string]bool // clinics whose row lock this transaction holds
+	locked   map[string]bool // clinics whose row lock this transaction holds (PostgreSQL)
+	// catalogVersion of each locked clinic, read with the lock.
+	catalogVersion map[string]int64
 	changed  map[string]bool // clinics whose appointments were written
 }
 
@@ -202,8 +207,11 @@ func (t *bookingTx) lock(ctx context.Context, clinicID string) error {
 	if t.c.d.engine != EnginePostgres || t.locked[clinicID] {
 		return nil
 	}
-	var id string
-	err := t.c.queryRow(ctx, "SELECT id FROM clinics WHERE id = ? FOR UPDATE", clinicID).Scan(&id)
+	// One round trip takes the lock, moves the schedule version on (rolled
+	// back with the transaction if it fails) and learns the catalog version.
+	var catalogVersion int64
+	err := t.c.queryRow(ctx, "UPDATE clinics SET schedule_version = schedule_version + 1 WHERE id = ? RETURNING catalog_version",
+		clinicID).Scan(&catalogVersion)
 	if errors.Is(err, sql.ErrNoRows) {
 		return clinic.Errorf(clinic.ENotFound, "Clinic not found.")
 	}
@@ -212,8 +220,10 @@ func (t *bookingTx) lock(ctx context.Context, clinicID string) error {
 	}
 	if t.locked == nil {
 		t.locked = map[string]bool{}
+		t.catalogVersion = map[string]int64{}
 	}
 	t.locked[clinicID] = true
+	t.catalogVersion[clinicID] = catalogVersion
 	return nil
 }
 
@@ -221,7 +231,8 @@ func (t *bookingTx) Schedule(ctx context.Context, q clinic.ScheduleQuery) (clini
 	if err := t.lock(ctx, q.ClinicID); err != nil {
 		return clinic.ScheduleData{}, err
 	}
-	d, err := t.db.schedule(ctx, t.c, q)
+	v, known := t.catalogVersion[q.ClinicID]
+	d, err := t.db.schedule(ctx, t.c, q, v, known)
 	return d, t.note(err)
 }
 

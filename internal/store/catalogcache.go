@@ -31,15 +31,17 @@ type catalogCache struct {
 }
 
 // catalog returns the clinic's current catalog, reading its version with c
-// and the rows only when the cached copy is older.
-func (db *DB) catalog(ctx context.Context, c conn, clinicID string) (*catalogSnapshot, error) {
-	var version int64
-	err := c.queryRow(ctx, "SELECT catalog_version FROM clinics WHERE id = ?", clinicID).Scan(&version)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, clinic.Errorf(clinic.ENotFound, "No such clinic.")
-	}
-	if err != nil {
-		return nil, fmt.Errorf("read catalog version: %w", err)
+// (unless the caller read it already, under the clinic's lock) and the rows
+// only when the cached copy is older.
+func (db *DB) catalog(ctx context.Context, c conn, clinicID string, version int64, versionKnown bool) (*catalogSnapshot, error) {
+	if !versionKnown {
+		err := c.queryRow(ctx, "SELECT catalog_version FROM clinics WHERE id = ?", clinicID).Scan(&version)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, clinic.Errorf(clinic.ENotFound, "No such clinic.")
+		}
+		if err != nil {
+			return nil, fmt.Errorf("read catalog version: %w", err)
+		}
 	}
 	if v, ok := db.catalogs.m.Load(clinicID); ok && v.(*catalogSnapshot).version == version {
 		return v.(*catalogSnapshot), nil

@@ -14,7 +14,9 @@ import (
 // TestScheduleVersion: every committed write that can change a clinic's
 // free slots moves its schedule version on by exactly one; reads, other
 // writes, failed writes, rolled-back bookings and other clinics' writes
-// leave it alone.
+// leave it alone. On PostgreSQL a committed booking transaction moves it
+// even when it wrote no appointment: the version moves with the clinic's
+// lock, in the same round trip (an extra move only costs a cache refill).
 func TestScheduleVersion(t *testing.T) {
 	forEach(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
@@ -99,7 +101,7 @@ func TestScheduleVersion(t *testing.T) {
 					}
 					return tx.SaveIdempotency(ctx, C, "k", []byte("h"), booked.ID, start)
 				})
-			}, false},
+			}, db.Engine() == store.EnginePostgres},
 			{"refused delete", func() error {
 				if err := db.DeleteTherapist(ctx, C, f.Therapists[0].ID); clinic.ErrorCode(err) != clinic.EConflict {
 					return errors.New("deleted a referenced therapist")
