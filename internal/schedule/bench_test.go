@@ -297,6 +297,7 @@ var floorSink []Slot
 
 func BenchmarkResultFloor(b *testing.B) {
 	base := monday.In(toronto, 0)
+	bs, bn := base.Unix(), int64(base.Nanosecond())
 	for _, c := range []struct {
 		name string
 		n    int
@@ -305,10 +306,12 @@ func BenchmarkResultFloor(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				out := make([]Slot, c.n)
-				for i := range out {
+				for i := range out { // the same construction as the engine's
+					ns := bn + int64(i)*int64(15*time.Minute)
 					out[i].TherapistID = "1"
-					out[i].Start = base.Add(time.Duration(i) * 15 * time.Minute)
-					out[i].End = out[i].Start.Add(time.Hour)
+					out[i].Start = time.Unix(bs+ns/1e9, ns%1e9).In(toronto)
+					ns += int64(time.Hour)
+					out[i].End = time.Unix(bs+ns/1e9, ns%1e9).In(toronto)
 				}
 				floorSink = out
 			}

@@ -171,7 +171,7 @@ type bookingTx struct {
 	locked   map[string]bool // clinics whose row lock this transaction holds (PostgreSQL)
 	// catalogVersion of each locked clinic, read with the lock.
 	catalogVersion map[string]int64
-	changed  map[string]bool // clinics whose appointments were written
+	changed        map[string]bool // clinics whose appointments were written
 }
 
 func (t *bookingTx) changedClinic(clinicID string) {
