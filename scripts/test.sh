@@ -30,11 +30,18 @@ log "go vet"
 go vet ./...
 
 pgdir=""
-cleanup() { if [ -n "$pgdir" ]; then go run ./internal/testdb/cmd/pgcluster stop "$pgdir" >/dev/null 2>&1 || true; fi; }
+cleanup() {
+	if [ -n "$pgdir" ]; then
+		go run ./internal/testdb/cmd/pgcluster stop "$pgdir" >/dev/null 2>&1 || true
+		rm -rf "$pgparent"
+	fi
+}
 trap cleanup EXIT
 if [ -z "${KNEAD_TEST_POSTGRES:-}" ]; then
 	log "starting a throwaway PostgreSQL cluster"
-	pgdir=$(mktemp -d /tmp/knead-pg.XXXXXX)/pg
+	pgparent=$(mktemp -d /tmp/knead-pg.XXXXXX)
+	chmod 755 "$pgparent" # the server runs as the postgres user, who must reach its folder
+	pgdir=$pgparent/pg
 	KNEAD_TEST_POSTGRES=$(go run ./internal/testdb/cmd/pgcluster start "$pgdir")
 	export KNEAD_TEST_POSTGRES
 fi
