@@ -17,11 +17,17 @@ type Actor struct {
 	WaiveFee    bool // staff may waive a late-cancellation fee
 }
 
-func (a Actor) mayChange(appt clinic.Appointment) error {
-	if a.Staff || auth.TokenMatches(a.CancelToken, appt.CancelTokenHash) {
-		return nil
+// load reads the appointment the actor wants to change and checks that
+// the actor may change it.
+func (a Actor) load(ctx context.Context, tx clinic.BookingTx, clinicID, id string) (clinic.Appointment, error) {
+	appt, err := tx.GetAppointment(ctx, clinicID, id)
+	if err != nil {
+		return appt, err
 	}
-	return clinic.Errorf(clinic.EForbidden, "The cancel token does not match this booking.")
+	if !a.Staff && !auth.TokenMatches(a.CancelToken, appt.CancelTokenHash) {
+		return appt, clinic.Errorf(clinic.EForbidden, "The cancel token does not match this booking.")
+	}
+	return appt, nil
 }
 
 // lateFee applies the service's cancellation policy to a change made at now.
@@ -53,11 +59,8 @@ func lateFee(svc clinic.Service, appt clinic.Appointment, actor Actor, now time.
 func Cancel(ctx context.Context, st clinic.BookingStore, clinicID, id string, actor Actor, now time.Time) (clinic.Appointment, error) {
 	var out clinic.Appointment
 	err := st.InBookingTx(ctx, func(tx clinic.BookingTx) error {
-		appt, err := tx.GetAppointment(ctx, clinicID, id)
+		appt, err := actor.load(ctx, tx, clinicID, id)
 		if err != nil {
-			return err
-		}
-		if err := actor.mayChange(appt); err != nil {
 			return err
 		}
 		switch appt.Status {
@@ -106,11 +109,8 @@ func Reschedule(ctx context.Context, st clinic.BookingStore, clinicID, id string
 	}
 	var out clinic.Appointment
 	err := st.InBookingTx(ctx, func(tx clinic.BookingTx) error {
-		appt, err := tx.GetAppointment(ctx, clinicID, id)
+		appt, err := actor.load(ctx, tx, clinicID, id)
 		if err != nil {
-			return err
-		}
-		if err := actor.mayChange(appt); err != nil {
 			return err
 		}
 		if appt.Status != clinic.StatusBooked {

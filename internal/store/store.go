@@ -319,3 +319,20 @@ func fromUnix(s int64) time.Time {
 func notFound(what string) error {
 	return clinic.Errorf(clinic.ENotFound, "%s not found.", what)
 }
+
+// RawCommitProbe makes a two-column table and returns a function that
+// inserts one row into it and commits, durably, per call: the most serial
+// commits the database and disk allow, the ceiling booking benchmarks are
+// compared with in the same run.
+func (db *DB) RawCommitProbe(ctx context.Context) (func() error, error) {
+	if _, err := db.write.ExecContext(ctx, "CREATE TABLE IF NOT EXISTS bench_commit (id BIGINT PRIMARY KEY, v BIGINT NOT NULL)"); err != nil {
+		return nil, fmt.Errorf("raw commit probe: %w", err)
+	}
+	insert := db.d.rebind("INSERT INTO bench_commit (id, v) VALUES (?, ?)")
+	var i int64
+	return func() error {
+		i++
+		_, err := db.write.ExecContext(ctx, insert, i, i)
+		return err
+	}, nil
+}
