@@ -1,6 +1,7 @@
 package api
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -30,11 +31,11 @@ type AvailabilityJSON struct {
 	Slots []SlotJSON `json:"slots"`
 }
 
-func slotsJSON(slots []schedule.Slot, zone *time.Location, locationID string) []SlotJSON {
+func slotsJSON(av booking.Availability, slots []schedule.CompactSlot, locationID string) []SlotJSON {
 	out := make([]SlotJSON, len(slots))
 	for i, s := range slots {
-		out[i] = SlotJSON{Start: s.Start.In(zone).Format(time.RFC3339), End: s.End.In(zone).Format(time.RFC3339),
-			Therapist: s.TherapistID, Location: locationID}
+		out[i] = SlotJSON{Start: s.StartTime(av.Zone).Format(time.RFC3339), End: s.EndTime(av.Zone).Format(time.RFC3339),
+			Therapist: av.Therapist(s), Location: locationID}
 	}
 	return out
 }
@@ -69,7 +70,7 @@ func (a *API) availability(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return queryNotFound(err)
 	}
-	body, err := json.Marshal(AvailabilityJSON{Slots: slotsJSON(av.Slots, av.Zone, bq.LocationID)})
+	body, err := json.Marshal(AvailabilityJSON{Slots: slotsJSON(av, av.Slots, bq.LocationID)})
 	if err != nil {
 		return err
 	}
@@ -239,19 +240,12 @@ func (a *API) withAlternatives(ctx context.Context, err error, req booking.Reque
 	if qerr != nil {
 		return err
 	}
-	slices.SortStableFunc(av.Slots, func(x, y schedule.Slot) int {
-		return int(absDur(x.Start.Sub(req.Start)) - absDur(y.Start.Sub(req.Start)))
-	})
+	want := req.Start.UnixNano()
+	distance := func(s schedule.CompactSlot) int64 { return max(s.Start-want, want-s.Start) }
+	slices.SortStableFunc(av.Slots, func(x, y schedule.CompactSlot) int { return cmp.Compare(distance(x), distance(y)) })
 	alts := av.Slots[:min(5, len(av.Slots))]
-	slices.SortFunc(alts, func(x, y schedule.Slot) int { return x.Start.Compare(y.Start) })
-	return &takenError{cause: ce, alternatives: slotsJSON(alts, av.Zone, req.LocationID)}
-}
-
-func absDur(d time.Duration) time.Duration {
-	if d < 0 {
-		return -d
-	}
-	return d
+	slices.SortFunc(alts, func(x, y schedule.CompactSlot) int { return cmp.Compare(x.Start, y.Start) })
+	return &takenError{cause: ce, alternatives: slotsJSON(av, alts, req.LocationID)}
 }
 
 // actor returns who is changing a booking: staff with the Book right, or a

@@ -27,19 +27,24 @@ type Query struct {
 // Availability is the answer to a Query.
 type Availability struct {
 	Zone  *time.Location
-	Slots []schedule.Slot
+	Slots []schedule.CompactSlot // see Therapist for whom each would take
 	// ValidUntil is the last instant at which the answer is still right if
 	// no booking or catalog change happens: the first slot's start minus the
 	// notice (after which it may no longer be offered), or the next local
 	// midnight when the horizon will let a new day in.
 	ValidUntil time.Time
+
+	therapists []string // ids, by the engine's index
 }
 
+// Therapist returns the id of the therapist slot s would take.
+func (a Availability) Therapist(s schedule.CompactSlot) string { return a.therapists[s.Therapist] }
+
 // validUntil computes Availability.ValidUntil.
-func validUntil(req *schedule.Request, slots []schedule.Slot) time.Time {
+func validUntil(req *schedule.Request, slots []schedule.CompactSlot) time.Time {
 	until := time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
 	if len(slots) > 0 {
-		until = slots[0].Start.Add(-req.Notice)
+		until = time.Unix(0, slots[0].Start).Add(-req.Notice)
 	}
 	if req.HorizonDays > 0 {
 		midnight := civil.DateOf(req.Now.In(req.Zone)).AddDays(1).In(req.Zone, 0).Add(-time.Nanosecond)
@@ -74,11 +79,15 @@ func Slots(ctx context.Context, st clinic.BookingStore, q Query, now time.Time) 
 	if err != nil {
 		return Availability{}, err
 	}
-	slots, err := schedule.Find(req)
+	slots, err := schedule.FindCompact(req)
 	if err != nil {
 		return Availability{}, clinic.Errorf(clinic.EInvalid, "%v", err)
 	}
-	return Availability{Zone: req.Zone, Slots: slots, ValidUntil: validUntil(req, slots)}, nil
+	ids := make([]string, len(req.Therapists))
+	for i, t := range req.Therapists {
+		ids[i] = t.ID
+	}
+	return Availability{Zone: req.Zone, Slots: slots, ValidUntil: validUntil(req, slots), therapists: ids}, nil
 }
 
 // Request asks to book one visit.

@@ -82,16 +82,16 @@ func TestValidUntil(t *testing.T) {
 	zone, _ := time.LoadLocation("America/Toronto")
 	now := time.Date(2027, 3, 10, 9, 30, 0, 0, zone)
 	first := time.Date(2027, 3, 10, 14, 0, 0, 0, zone)
-	slots := []schedule.Slot{{Start: first}, {Start: first.Add(time.Hour)}}
+	slots := []schedule.CompactSlot{{Start: first.UnixNano()}, {Start: first.Add(time.Hour).UnixNano()}}
 	cases := []struct {
 		name  string
 		req   schedule.Request
-		slots []schedule.Slot
+		slots []schedule.CompactSlot
 		want  time.Time
 	}{
 		{"first slot minus notice", schedule.Request{Zone: zone, Now: now, Notice: 2 * time.Hour}, slots, first.Add(-2 * time.Hour)},
 		{"horizon: the next local midnight comes first", schedule.Request{Zone: zone, Now: now, HorizonDays: 30},
-			[]schedule.Slot{{Start: time.Date(2027, 3, 12, 9, 0, 0, 0, zone)}}, time.Date(2027, 3, 11, 0, 0, 0, 0, zone).Add(-time.Nanosecond)},
+			[]schedule.CompactSlot{{Start: time.Date(2027, 3, 12, 9, 0, 0, 0, zone).UnixNano()}}, time.Date(2027, 3, 11, 0, 0, 0, 0, zone).Add(-time.Nanosecond)},
 		{"no slots, no horizon: no expiry", schedule.Request{Zone: zone, Now: now}, nil, time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)},
 	}
 	for _, c := range cases {

@@ -51,7 +51,7 @@ func buildRequest(d clinic.ScheduleData, in engineInput) (*schedule.Request, err
 		Step:         step,
 		Notice:       time.Duration(svc.MinNoticeMinutes) * time.Minute,
 		HorizonDays:  svc.HorizonDays,
-		Hours:        d.Location.Hours,
+		Hours:        d.Location.Hours.Merged(),
 	}
 	if in.staff {
 		req.Notice, req.HorizonDays = 0, 0
@@ -143,7 +143,7 @@ func qualified(t clinic.Therapist, locationID, modality string) (civil.Weekly, b
 			any = true
 		}
 	}
-	return w, any
+	return w.Merged(), any
 }
 
 // licensedThrough returns the last date on which the therapist holds a

@@ -39,10 +39,20 @@ func (d Date) String() string { return fmt.Sprintf("%04d-%02d-%02d", d.Year, d.M
 func (d Date) IsZero() bool { return d == Date{} }
 
 // In returns the instant of the given clock time on d in loc. Clock 24:00 is
-// the next day's midnight. A wall time skipped by a daylight-saving change is
-// moved forward by the gap, as time.Date does.
+// the next day's midnight. A wall time skipped by a daylight-saving change
+// (02:30 on a spring-forward night) is moved forward by the length of the
+// gap, to 03:30 after the change, as java.time and most calendars do;
+// time.Date alone moves it back an hour in zones west of UTC, and can move
+// a skipped midnight onto the previous date.
 func (d Date) In(loc *time.Location, c Clock) time.Time {
-	return time.Date(d.Year, d.Month, d.Day, int(c)/60, int(c)%60, 0, 0, loc)
+	h, m := int(c)/60, int(c)%60
+	t := time.Date(d.Year, d.Month, d.Day, h, m, 0, 0, loc)
+	if c >= 1440 || (t.Hour() == h && t.Minute() == m && t.Day() == d.Day) {
+		return t
+	}
+	// Skipped: read the wall time with the offset in force before the gap.
+	_, before := t.Add(-12 * time.Hour).Zone()
+	return time.Date(d.Year, d.Month, d.Day, h, m, 0, 0, time.UTC).Add(-time.Duration(before) * time.Second).In(loc)
 }
 
 // AddDays returns d moved by n days.
@@ -243,4 +253,34 @@ func Zone(name string) (*time.Location, error) {
 	}
 	zones.Store(name, z)
 	return z, nil
+}
+
+// Merged returns w with each day's ranges sorted and overlapping or
+// touching ranges joined: 09:00-12:00 and 12:00-17:00 are one 09:00-17:00,
+// so a visit from 11:30 to 12:30 fits.
+func (w Weekly) Merged() Weekly {
+	var out Weekly
+	for d, rs := range w {
+		if len(rs) == 0 {
+			continue
+		}
+		sorted := make([]Range, len(rs))
+		copy(sorted, rs)
+		for i := 1; i < len(sorted); i++ {
+			for j := i; j > 0 && sorted[j].Start < sorted[j-1].Start; j-- {
+				sorted[j], sorted[j-1] = sorted[j-1], sorted[j]
+			}
+		}
+		merged := sorted[:1]
+		for _, r := range sorted[1:] {
+			last := &merged[len(merged)-1]
+			if r.Start <= last.End {
+				last.End = max(last.End, r.End)
+				continue
+			}
+			merged = append(merged, r)
+		}
+		out[d] = merged
+	}
+	return out
 }

@@ -244,7 +244,7 @@ func (s *seeder) bookings(now time.Time, locations []clinic.Location, services [
 				slot := av.Slots[rng.IntN(len(av.Slots))]
 				first, last := firstNames[rng.IntN(len(firstNames))], lastNames[rng.IntN(len(lastNames))]
 				_, err = booking.Book(s.ctx, s.st, booking.Request{
-					ClinicID: s.c.ID, LocationID: loc.ID, ServiceID: svc.ID, TherapistID: slot.TherapistID, Start: slot.Start,
+					ClinicID: s.c.ID, LocationID: loc.ID, ServiceID: svc.ID, TherapistID: av.Therapist(slot), Start: slot.StartTime(av.Zone),
 					Client: clinic.Client{Name: first + " " + last, Email: strings.ToLower(first + "." + last + "@example.com"),
 						Phone: fmt.Sprintf("+1 416 555 %04d", rng.IntN(10000))},
 				}, now)

@@ -128,6 +128,7 @@ func TestBenchCases(t *testing.T) {
 					t.Fatalf("slot %d lasts %v", i, d)
 				}
 			}
+			checkCompact(t, req, got)
 			// Booking re-checks each listed slot with the same code.
 			for _, s := range got {
 				if c, ok := Check(req, s.Start); !ok || c != s {
@@ -149,6 +150,23 @@ func BenchmarkBenchCases(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				got, err := Find(req)
+				if err != nil || len(got) != len(want) {
+					b.Fatalf("got %d slots, %v", len(got), err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkBenchCasesCompact is the same work with the pointer-free result
+// the API uses (FindCompact): what the engine itself costs.
+func BenchmarkBenchCasesCompact(b *testing.B) {
+	for _, name := range benchCaseNames {
+		req, want := loadBenchCase(b, name)
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				got, err := FindCompact(req)
 				if err != nil || len(got) != len(want) {
 					b.Fatalf("got %d slots, %v", len(got), err)
 				}

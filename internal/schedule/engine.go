@@ -59,20 +59,65 @@ const (
 // order. It never reads the clock; req.Now is the present. A request it
 // cannot answer (see validate) is an error, never a panic.
 func Find(req *Request) ([]Slot, error) {
+	var out []Slot
+	err := find(req, func(e *engine) {
+		out = e.slots()
+	})
+	if out == nil && err == nil {
+		out = []Slot{}
+	}
+	return out, err
+}
+
+// CompactSlot is a free slot without pointers: instants as Unix nanoseconds
+// and the therapist and room as indexes into Request.Therapists and
+// Request.Rooms (Room -1 when rooms are not modelled). A month of slots is
+// then one small allocation the garbage collector never scans; on this
+// project's VM, returning 870 slots as []Slot costs more than finding them.
+type CompactSlot struct {
+	Start, End      int64
+	Therapist, Room int32
+}
+
+// StartTime returns the start in zone.
+func (s CompactSlot) StartTime(zone *time.Location) time.Time { return time.Unix(0, s.Start).In(zone) }
+
+// EndTime returns the end in zone.
+func (s CompactSlot) EndTime(zone *time.Location) time.Time { return time.Unix(0, s.End).In(zone) }
+
+// FindCompact is Find with compact results: the same slots, in the same
+// order, with the same therapist and room.
+func FindCompact(req *Request) ([]CompactSlot, error) {
+	if req != nil && (req.From.Year < 1700 || req.To.Year > 2200) {
+		return nil, errors.New("schedule: compact slots cover the years 1700 to 2200 (Unix nanoseconds)")
+	}
+	var out []CompactSlot
+	err := find(req, func(e *engine) {
+		out = e.compactSlots()
+	})
+	if out == nil && err == nil {
+		out = []CompactSlot{}
+	}
+	return out, err
+}
+
+// find validates req, evaluates it and hands the engine to collect.
+func find(req *Request, collect func(e *engine)) error {
 	if err := validate(req, true); err != nil {
-		return nil, err
+		return err
 	}
 	e := enginePool.Get().(*engine)
 	defer e.release()
 	nd := req.From.DaysUntil(req.To) + 1
 	if err := e.prepare(req, req.From, nd); err != nil {
-		return nil, err
+		return err
 	}
 	if len(e.cand) == 0 {
-		return []Slot{}, nil
+		return nil
 	}
 	e.evaluate()
-	return e.slots(), nil
+	collect(e)
+	return nil
 }
 
 // Check reports whether start is a free slot, and which therapist and room it

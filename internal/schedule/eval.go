@@ -256,6 +256,25 @@ func (e *engine) block(b *Busy) (int, int, int64) {
 // many free slots).
 func (e *engine) slots() []Slot {
 	out := make([]Slot, popCount(e.mask))
+	e.eachSlot(func(k, j int) { e.fillSlot(&out[k], j) })
+	return out
+}
+
+// compactSlots is slots without pointers (see CompactSlot).
+func (e *engine) compactSlots() []CompactSlot {
+	out := make([]CompactSlot, popCount(e.mask))
+	base := e.baseSec*int64(time.Second) + e.baseNs // FindCompact keeps the window where this fits
+	e.eachSlot(func(k, j int) {
+		t, r := e.pickResources(j)
+		start := base + e.cand[j]
+		out[k] = CompactSlot{Start: start, End: start + e.dur, Therapist: int32(t), Room: int32(r)}
+	})
+	return out
+}
+
+// eachSlot calls fill for the k-th free slot, candidate j, in start order,
+// with the day's "any therapist" order ready.
+func (e *engine) eachSlot(fill func(k, j int)) {
 	pick := !e.req.AllTherapists && len(e.req.Therapists) > 1
 	k, day, orderDay := 0, 0, -1
 	for wi, word := range e.mask {
@@ -271,11 +290,31 @@ func (e *engine) slots() []Slot {
 					orderDay = day
 				}
 			}
-			e.fillSlot(&out[k], j)
+			fill(k, j)
 			k++
 		}
 	}
-	return out
+}
+
+// pickResources returns the therapist and the room (-1: none modelled)
+// that the free candidate j would take.
+func (e *engine) pickResources(j int) (therapist, room int) {
+	req := e.req
+	word, bit := j>>6, uint64(1)<<(j&63)
+	if !req.AllTherapists && len(req.Therapists) > 1 {
+		for _, key := range e.order {
+			if therapist = int(uint32(key)); e.ther[therapist*e.words+word]&bit != 0 {
+				break
+			}
+		}
+	}
+	room = -1
+	for r := range req.Rooms {
+		if e.rooms[r*e.words+word]&bit != 0 {
+			return therapist, r
+		}
+	}
+	return therapist, room
 }
 
 // pickOrder orders the therapists for "any therapist" on day d: fewest
@@ -305,21 +344,10 @@ func (e *engine) pickOrder(d int) {
 // e.order must hold the order of j's day (see pickOrder).
 func (e *engine) fillSlot(slot *Slot, j int) {
 	req := e.req
-	word, bit := j>>6, uint64(1)<<(j&63)
-	t := 0
-	if !req.AllTherapists && len(req.Therapists) > 1 {
-		for _, key := range e.order {
-			if t = int(uint32(key)); e.ther[t*e.words+word]&bit != 0 {
-				break
-			}
-		}
-	}
+	t, r := e.pickResources(j)
 	slot.TherapistID = req.Therapists[t].ID
-	for r := range req.Rooms {
-		if e.rooms[r*e.words+word]&bit != 0 {
-			slot.RoomID = req.Rooms[r].ID
-			break
-		}
+	if r >= 0 {
+		slot.RoomID = req.Rooms[r].ID
 	}
 	// The same values as e.base.Add(offset), built by calls that inline
 	// (40% quicker; this runs twice per slot). Offsets here are >= 0.

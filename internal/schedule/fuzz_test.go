@@ -172,6 +172,7 @@ func checkAgainstReference(t *testing.T, req *Request) {
 	if !sameSlots(got, want) {
 		t.Fatalf("Find and the reference differ: %s", diffSlots(got, want))
 	}
+	checkCompact(t, req, got)
 	listed := make(map[int64]Slot, len(got))
 	for i, s := range got {
 		if i > 0 && !s.Start.After(got[i-1].Start) {
@@ -329,6 +330,35 @@ func TestFindManyRandomRequests(t *testing.T) {
 		t.Run("", func(t *testing.T) { fuzzOne(t, data) })
 		if t.Failed() {
 			t.Fatalf("input %v", data)
+		}
+	}
+}
+
+// checkCompact requires FindCompact to give exactly Find's slots.
+func checkCompact(t *testing.T, req *Request, want []Slot) {
+	t.Helper()
+	got, err := FindCompact(req)
+	if req.From.Year < 1700 || req.To.Year > 2200 {
+		if err == nil {
+			t.Fatalf("FindCompact accepted a window in %d", req.From.Year)
+		}
+		return
+	}
+	if err != nil {
+		t.Fatalf("FindCompact: %v", err)
+	}
+	if len(got) != len(want) {
+		t.Fatalf("FindCompact gave %d slots, Find %d", len(got), len(want))
+	}
+	for i, c := range got {
+		w := want[i]
+		room := ""
+		if c.Room >= 0 {
+			room = req.Rooms[c.Room].ID
+		}
+		if !c.StartTime(req.Zone).Equal(w.Start) || !c.EndTime(req.Zone).Equal(w.End) ||
+			req.Therapists[c.Therapist].ID != w.TherapistID || room != w.RoomID {
+			t.Fatalf("slot %d: compact %+v (therapist %s, room %q), Find %s", i, c, req.Therapists[c.Therapist].ID, room, fmtSlot(w))
 		}
 	}
 }
