@@ -128,7 +128,10 @@ func (a *API) staff(r *http.Request, action auth.Action) (clinic.Clinic, clinic.
 }
 
 // optionalStaff returns the clinic, and the user when a valid token of this
-// clinic's staff allowed to take action is present.
+// clinic's staff allowed to take action is present. On these public routes
+// a valid token without that right (a therapist's, another clinic's staff)
+// is served as anyone would be; an invalid or expired token is a 401, so a
+// client learns that its login has ended.
 func (a *API) optionalStaff(r *http.Request, action auth.Action) (clinic.Clinic, *clinic.User, error) {
 	c, err := a.clinicOf(r)
 	if err != nil {
@@ -138,8 +141,8 @@ func (a *API) optionalStaff(r *http.Request, action auth.Action) (clinic.Clinic,
 	if err != nil || !present {
 		return c, nil, err
 	}
-	if err := auth.Authorize(u, c.ID, action); err != nil {
-		return c, nil, err
+	if auth.Authorize(u, c.ID, action) != nil {
+		return c, nil, nil
 	}
 	return c, &u, nil
 }

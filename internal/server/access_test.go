@@ -44,6 +44,9 @@ func TestRolesAndTenancy(t *testing.T) {
 			{"our owner deletes their location through our path", "DELETE", f.path("/locations/" + otherLoc), f.owner, nil, 404},
 			{"our owner edits their location through our path", "PUT", f.path("/locations/" + otherLoc), f.owner, map[string]any{"name": "Mine", "timezone": "UTC"}, 404},
 			{"our owner puts a room at their location", "POST", f.path("/rooms"), f.owner, map[string]any{"name": "R", "location": otherLoc}, 422},
+			{"therapist sees public availability", "GET", f.path("/availability?service=" + f.swedish + "&location=" + f.location + "&from=2027-01-05&to=2027-01-05"), ana, nil, 200},
+			{"other owner reads our public services", "GET", f.path("/services"), g.owner, nil, 200},
+			{"therapist cancels without the cancel token", "POST", f.path("/appointments/nope/cancel"), ana, map[string]any{}, 401},
 			{"availability at their location through our path", "GET", f.path("/availability?service=" + f.swedish + "&location=" + otherLoc + "&from=2027-01-05&to=2027-01-05"), "", nil, 404},
 		}
 		for _, c := range cases {
