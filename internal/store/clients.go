@@ -29,6 +29,20 @@ func clientSearch(c clinic.Client) string {
 // recognise them by.
 func upsertClient(ctx context.Context, c conn, clinicID string, in clinic.Client) (clinic.Client, error) {
 	key := emailKey(in.Email)
+	if key != "" && in.Name != "" && in.Phone != "" {
+		// The common case (a booking always brings name, email and phone):
+		// one statement, one round trip on PostgreSQL.
+		out, err := getOne(ctx, c, "Client", scanClient, `INSERT INTO clients (`+clientCols+`, email_key, search)
+			VALUES (?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (clinic_id, email_key) DO UPDATE SET name = excluded.name, phone = excluded.phone,
+				search = excluded.search
+			RETURNING `+clientCols,
+			clinicID, newID(), in.Name, in.Email, in.Phone, key, clientSearch(in))
+		if err != nil {
+			return clinic.Client{}, c.d.mapErr(fmt.Errorf("upsert client: %w", err), "A client with this email already exists.", "Clinic not found.")
+		}
+		return out, nil
+	}
 	if key != "" {
 		found, err := getOne(ctx, c, "Client", scanClient,
 			"SELECT "+clientCols+" FROM clients WHERE clinic_id = ? AND email_key = ?", clinicID, key)
