@@ -3,6 +3,8 @@
 //	knead serve   [--addr 127.0.0.1:8080] [--data DIR] [--db postgres://...]
 //	knead demo    [--addr 127.0.0.1:8080] [--data DIR] [--db ...]   seeds the demo clinic, then serves
 //	knead migrate [--data DIR] [--db ...]                            applies migrations and exits
+//	knead clinic create --slug S --name N --currency C --owner-email E [--owner-name N] [--data|--db]
+//	                                                                 creates a clinic and its owner
 package main
 
 import (
@@ -42,6 +44,9 @@ Usage:
   knead serve   [flags]   serve the clinics in the database
   knead demo    [flags]   create (or reopen) the demo clinic and serve it
   knead migrate [flags]   apply database migrations and exit
+  knead clinic create --slug S --name N --currency CAD --owner-email E [--owner-name N] [flags]
+                          create a clinic and its owner; the owner's password is read from
+                          $KNEAD_OWNER_PASSWORD, or made up and printed once
 
 Flags:
   --addr ADDR   listen address (default 127.0.0.1:8080)
@@ -55,7 +60,11 @@ type options struct {
 }
 
 func parseFlags(name string, args []string, getenv func(string) string, stderr io.Writer) (options, error) {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	return parseFlagsWith(flag.NewFlagSet(name, flag.ContinueOnError), args, getenv, stderr)
+}
+
+// parseFlagsWith parses the common flags into fs, which may define more.
+func parseFlagsWith(fs *flag.FlagSet, args []string, getenv func(string) string, stderr io.Writer) (options, error) {
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, usage) }
 	var o options
@@ -87,6 +96,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	cmd := args[0]
 	switch cmd {
 	case "serve", "demo", "migrate":
+	case "clinic":
+		return clinicCommand(ctx, args[1:], getenv, stdout, stderr)
 	default:
 		fmt.Fprint(stderr, usage)
 		return fmt.Errorf("unknown command %q", cmd)

@@ -301,3 +301,37 @@ func TestThreeProcessesOnePostgres(t *testing.T) {
 		t.Fatalf("one Idempotency-Key across three processes made %d bookings", len(ids))
 	}
 }
+
+func TestClinicCreateThenOwnerLogsIn(t *testing.T) {
+	dir := t.TempDir()
+	env := func(k string) string {
+		if k == "KNEAD_OWNER_PASSWORD" {
+			return "riverside owner pass"
+		}
+		return ""
+	}
+	var out, errOut bytes.Buffer
+	args := []string{"clinic", "create", "--slug", "riverside", "--name", "Riverside Massage", "--currency", "cad",
+		"--owner-email", "owner@riverside.example", "--data", dir}
+	if err := run(context.Background(), args, env, &out, &errOut); err != nil {
+		t.Fatalf("clinic create: %v\n%s", err, errOut.String())
+	}
+	if strings.Contains(out.String(), "password") {
+		t.Errorf("printed a password it was given: %s", out.String())
+	}
+	// The same slug again is refused, and bad input names the fields.
+	if err := run(context.Background(), args, env, &out, &errOut); err == nil {
+		t.Error("a second clinic with the same slug was created")
+	}
+	err := run(context.Background(), []string{"clinic", "create", "--slug", "Bad Slug", "--currency", "x", "--data", dir}, env, &out, &errOut)
+	if err == nil || !strings.Contains(err.Error(), "slug:") || !strings.Contains(err.Error(), "currency:") {
+		t.Errorf("bad input: %v", err)
+	}
+
+	url, _, stop := startRun(t, "serve", "--addr", "127.0.0.1:0", "--data", dir, "--log", "warn")
+	defer stop()
+	code, body, err := post(url+"/api/v1/auth/login", "", map[string]any{"clinic": "riverside", "email": "owner@riverside.example", "password": "riverside owner pass"})
+	if err != nil || code != 200 || body["token"] == "" {
+		t.Fatalf("owner login: %d %v %v", code, body, err)
+	}
+}
