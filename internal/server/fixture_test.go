@@ -34,7 +34,7 @@ func (c *clock) Add(d time.Duration) { c.mu.Lock(); c.now = c.now.Add(d); c.mu.U
 // fixture is a running knead server over a fresh database with one small
 // clinic set up through the API, as an owner would.
 type fixture struct {
-	t     *testing.T
+	t     testing.TB
 	st    clinic.Store
 	dsn   string // how to open the same database again, as another process would
 	dir   string
@@ -66,7 +66,7 @@ const ownerEmail, ownerPassword = "owner@example.com", "correct horse battery"
 
 // newBareServer starts a server over a fresh store with one clinic and its
 // owner, and nothing else.
-func newBareServer(t *testing.T, engine, slug string) *fixture {
+func newBareServer(t testing.TB, engine, slug string) *fixture {
 	t.Helper()
 	dsn, dir := testdb.DSN(t, engine)
 	st := testdb.OpenDSN(t, dsn, dir)
@@ -107,7 +107,7 @@ func (f *fixture) addClinic(slug string) {
 // Saturday 09:00-17:00, two rooms, one hot-stone heater, and three
 // therapists: Ana (deep tissue, Swedish, hot stone), Ben (Swedish), Cara (Swedish,
 // hot stone), all working 09:00-17:00 Monday to Friday.
-func newFixture(t *testing.T, engine string) *fixture {
+func newFixture(t testing.TB, engine string) *fixture {
 	f := newBareServer(t, engine, "test")
 	week := map[string]any{}
 	for _, d := range []string{"monday", "tuesday", "wednesday", "thursday", "friday", "saturday"} {
@@ -168,7 +168,7 @@ type response struct {
 	Body   []byte
 }
 
-func (r response) problem(t *testing.T) map[string]any {
+func (r response) problem(t testing.TB) map[string]any {
 	t.Helper()
 	if ct := r.Header.Get("Content-Type"); ct != "application/problem+json" {
 		t.Fatalf("status %d with Content-Type %q, want application/problem+json; body %s", r.Status, ct, r.Body)
