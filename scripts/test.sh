@@ -2,7 +2,8 @@
 # The whole test suite, on a fresh machine: installs what it needs (Debian's
 # PostgreSQL 15), starts one throwaway PostgreSQL cluster on loopback for the
 # run, checks formatting and vet, runs every test on SQLite and PostgreSQL,
-# and fuzzes the availability engine for a bounded time.
+# and fuzzes the availability engine and the public booking inputs for a
+# bounded time.
 #
 #   scripts/test.sh            (what `make test` and .ci/run run)
 #   FUZZTIME=2m scripts/test.sh   fuzz longer
@@ -51,5 +52,7 @@ go test -count=1 -timeout 12m ./...
 
 log "fuzzing the availability engine for ${FUZZTIME:=30s}"
 go test -run '^$' -fuzz '^FuzzFind$' -fuzztime "$FUZZTIME" ./internal/schedule/
+log "fuzzing the public booking inputs for ${FUZZTIME}"
+go test -run '^$' -fuzz '^FuzzPublicInputs$' -fuzztime "$FUZZTIME" ./internal/server/
 
 echo "test.sh: all passed"
