@@ -1,6 +1,9 @@
 package store
 
-import "context"
+import (
+	"context"
+	"database/sql"
+)
 
 // LatestVersion is the version of the newest embedded migration.
 func LatestVersion() int {
@@ -24,3 +27,9 @@ func OpenAtVersion(ctx context.Context, dsn, dataDir string, version int) (*DB, 
 	}
 	return db, nil
 }
+
+// Pools returns the connection pools, for tests that check connection
+// settings and the database file with plain SQL. What is written through
+// them bypasses the store's rules (tenancy, ids, the schedule version), so
+// only tests may have them.
+func (db *DB) Pools() (write, read *sql.DB) { return db.write, db.read }

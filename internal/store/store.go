@@ -202,14 +202,6 @@ func redactDSN(dsn string) string {
 // Engine returns EngineSQLite or EnginePostgres.
 func (db *DB) Engine() string { return db.d.engine }
 
-// Pools returns the connection pools, for tools that need plain SQL
-// (benchmarks, backups, checks of connection settings): write is the one
-// for writes (on SQLite a single connection, never hold it across calls
-// into the store), read the one for reads (on SQLite query-only). On
-// PostgreSQL they are the same pool. What is written through them bypasses
-// the store's rules: tenancy, ids, the schedule version.
-func (db *DB) Pools() (write, read *sql.DB) { return db.write, db.read }
-
 // Path returns the SQLite database file, or "" on PostgreSQL.
 func (db *DB) Path() string { return db.path }
 
