@@ -19,8 +19,9 @@ func TestMain(m *testing.M) { testdb.Main(m) }
 // BenchmarkBook measures serial booking throughput next to the machine's
 // raw durable commit rate on the same engine in the same run: "raw-commit"
 // is one single-row INSERT committed per op; "book" is one whole booking
-// per op, as the API makes it (schedule read, engine check, client upsert,
-// insert, idempotency key), each into a slot of its own.
+// per op, as the API makes it (key lookup, schedule read, engine check,
+// client upsert, insert, key), each into a slot of its own; then the same
+// from 16 clients at once, at one clinic and at 16.
 func BenchmarkBook(b *testing.B) {
 	ctx := context.Background()
 	for _, engine := range testdb.Engines {
@@ -99,8 +100,9 @@ func BenchmarkBook(b *testing.B) {
 			})
 		})
 		// 16 clients booking at once at one clinic, as at the opening of a
-		// popular clinic's calendar: on SQLite they share commits (group
-		// commit); on PostgreSQL they queue on the clinic's lock.
+		// popular clinic's calendar: they share commits (group commit), on
+		// SQLite through the one writer, on PostgreSQL under the clinic's
+		// lock.
 		b.Run(engine+"/book-16-clients", func(b *testing.B) {
 			b.SetParallelism(8) // 8 x GOMAXPROCS(2)
 			b.RunParallel(func(pb *testing.PB) {

@@ -7,6 +7,8 @@ import (
 	"net/mail"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"knead/internal/auth"
 	"knead/internal/civil"
@@ -126,7 +128,8 @@ func (r Request) validate() error {
 	v.Check(r.LocationID != "", "location", "is required")
 	v.Check(r.ServiceID != "", "service", "is required")
 	v.Check(!r.Start.IsZero(), "start", "is required (RFC 3339 time)")
-	v.Check(len(r.IdempotencyKey) <= 200, "Idempotency-Key", "must be at most 200 characters")
+	v.Check(len(r.IdempotencyKey) <= 200 && visibleASCII(r.IdempotencyKey), "Idempotency-Key",
+		"must be at most 200 visible ASCII characters (a UUID, say)")
 	if r.ClientID == "" || !r.Staff {
 		validateClient(&v, r.Client)
 	}
@@ -137,6 +140,7 @@ func validateClient(v *clinic.Validation, c clinic.Client) {
 	name := strings.TrimSpace(c.Name)
 	v.Check(name != "", "client.name", "is required")
 	v.Check(len(name) <= 200, "client.name", "must be at most 200 characters")
+	v.Check(printable(name), "client.name", "must be readable text, without control characters")
 	addr, err := mail.ParseAddress(c.Email)
 	v.Check(err == nil && addr.Address == c.Email && len(c.Email) <= 254, "client.email", "must be an email address like name@example.com")
 	digits := 0
@@ -168,54 +172,51 @@ func Book(ctx context.Context, st clinic.BookingStore, r Request, now time.Time)
 	}
 	fp := r.fingerprint()
 	var out Booked
-	err = st.InBookingTx(ctx, func(tx clinic.BookingTx) error {
+	in := engineInput{therapistID: r.TherapistID, now: now, staff: r.Staff}
+	err = st.InBookingTx(ctx, r.ClinicID, func(tx clinic.BookingTx) error {
 		out = Booked{}
-		if done, err := replayed(ctx, tx, r, fp, &out); done || err != nil {
-			return err
-		}
-		slot, data, err := checkSlot(ctx, tx, r.ClinicID, r.LocationID, r.ServiceID, engineInput{
-			therapistID: r.TherapistID, now: now, staff: r.Staff,
-		}, r.Start)
+		// The key and the schedule are read together (one round trip on
+		// PostgreSQL), the writes go with the commit (another).
+		begun, err := tx.Start(ctx, slotQuery(r.ClinicID, r.LocationID, r.ServiceID, in, r.Start), r.IdempotencyKey)
 		if err != nil {
 			return err
 		}
-		clientID := r.ClientID
-		if clientID == "" {
-			c, err := tx.UpsertClient(ctx, r.ClinicID, r.Client)
-			if err != nil {
-				return err
-			}
-			clientID = c.ID
+		if begun.KeyFound {
+			return replay(ctx, tx, r.ClinicID, begun.KeyAppointmentID, begun.KeyRequestHash, fp, &out)
 		}
-		a, err := tx.InsertAppointment(ctx, clinic.Appointment{
-			ClinicID: r.ClinicID, LocationID: r.LocationID, ServiceID: r.ServiceID,
-			TherapistID: slot.TherapistID, RoomID: slot.RoomID, ClientID: clientID,
-			Start: slot.Start, End: slot.End,
-			BufferBefore:    time.Duration(data.Service.BufferBeforeMinutes) * time.Minute,
-			BufferAfter:     time.Duration(data.Service.BufferAfterMinutes) * time.Minute,
-			Equipment:       data.Service.Equipment,
-			Status:          clinic.StatusBooked,
-			Created:         now,
-			CancelTokenHash: tokenHash,
-		})
+		slot, err := checkData(begun.Schedule, in, r.Start)
 		if err != nil {
 			return err
+		}
+		service := begun.Schedule.Service
+		nb := clinic.NewBooking{
+			Appointment: clinic.Appointment{
+				ClinicID: r.ClinicID, LocationID: r.LocationID, ServiceID: r.ServiceID,
+				TherapistID: slot.TherapistID, RoomID: slot.RoomID, ClientID: r.ClientID,
+				Start: slot.Start, End: slot.End,
+				BufferBefore:    time.Duration(service.BufferBeforeMinutes) * time.Minute,
+				BufferAfter:     time.Duration(service.BufferAfterMinutes) * time.Minute,
+				Equipment:       service.Equipment,
+				Status:          clinic.StatusBooked,
+				Created:         now,
+				CancelTokenHash: tokenHash,
+			},
+			Client:         r.Client,
+			IdempotencyKey: r.IdempotencyKey,
+			Now:            now,
 		}
 		if r.IdempotencyKey != "" {
 			// The stored fingerprint is the request's hash followed by the cancel
 			// token, so that a retry can answer exactly as the first request did.
-			stored := append(append([]byte{}, fp...), token...)
-			if err := tx.SaveIdempotency(ctx, r.ClinicID, r.IdempotencyKey, stored, a.ID, now); err != nil {
-				return err
-			}
+			nb.RequestHash = append(append([]byte{}, fp...), token...)
 		}
-		out = Booked{Appointment: a, CancelToken: token}
-		return nil
+		out = Booked{CancelToken: token}
+		return tx.Save(ctx, nb, &out.Appointment)
 	})
 	if clinic.ErrorCode(err) == clinic.EConflict && r.IdempotencyKey != "" {
 		// A concurrent request with the same key may have won the race to
 		// store it; then this one is a retry and answers as that one did.
-		if err2 := st.InBookingTx(ctx, func(tx clinic.BookingTx) error {
+		if err2 := st.InBookingTx(ctx, r.ClinicID, func(tx clinic.BookingTx) error {
 			done, err := replayed(ctx, tx, r, fp, &out)
 			if err == nil && !done {
 				return clinic.Errorf(clinic.ENotFound, "no stored key")
@@ -260,6 +261,16 @@ func replay(ctx context.Context, tx clinic.BookingTx, clinicID, id string, store
 // checkSlot reads the schedule around start and asks the engine whether
 // start is free, exactly as listing would.
 func checkSlot(ctx context.Context, tx clinic.BookingTx, clinicID, locationID, serviceID string, in engineInput, start time.Time) (schedule.Slot, clinic.ScheduleData, error) {
+	data, err := tx.Schedule(ctx, slotQuery(clinicID, locationID, serviceID, in, start))
+	if err != nil {
+		return schedule.Slot{}, data, err
+	}
+	slot, err := checkData(data, in, start)
+	return slot, data, err
+}
+
+// slotQuery is the schedule that decides whether start is free.
+func slotQuery(clinicID, locationID, serviceID string, in engineInput, start time.Time) clinic.ScheduleQuery {
 	q := clinic.ScheduleQuery{ClinicID: clinicID, LocationID: locationID, ServiceID: serviceID, DayOf: start}
 	if in.therapistID != "" {
 		// A named therapist: only visits that could overlap this one matter.
@@ -268,23 +279,46 @@ func checkSlot(ctx context.Context, tx clinic.BookingTx, clinicID, locationID, s
 		// visits that day.
 		q.DayOf, q.SlotAt = time.Time{}, start
 	}
-	data, err := tx.Schedule(ctx, q)
-	if err != nil {
-		return schedule.Slot{}, data, err
-	}
+	return q
+}
+
+// checkData asks the engine whether start is free in data.
+func checkData(data clinic.ScheduleData, in engineInput, start time.Time) (schedule.Slot, error) {
 	zone, err := civil.Zone(data.Location.TimeZone)
 	if err != nil {
-		return schedule.Slot{}, data, clinic.Errorf(clinic.EInternal, "location has an unknown time zone")
+		return schedule.Slot{}, clinic.Errorf(clinic.EInternal, "location has an unknown time zone")
 	}
 	local := civil.DateOf(start.In(zone))
 	in.from, in.to = local, local
 	req, err := buildRequest(data, in)
 	if err != nil {
-		return schedule.Slot{}, data, err
+		return schedule.Slot{}, err
 	}
 	slot, ok := schedule.Check(req, start)
 	if !ok {
-		return schedule.Slot{}, data, clinic.Errorf(clinic.EConflict, "That time is not free. Please pick another slot.")
+		return schedule.Slot{}, clinic.Errorf(clinic.EConflict, "That time is not free. Please pick another slot.")
 	}
-	return slot, data, nil
+	return slot, nil
+}
+
+func visibleASCII(s string) bool {
+	for i := range len(s) {
+		if s[i] <= ' ' || s[i] > '~' {
+			return false
+		}
+	}
+	return true
+}
+
+// printable reports whether s is valid UTF-8 without control characters.
+func printable(s string) bool {
+	if !utf8.ValidString(s) {
+		return false
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			return false
+		}
+	}
+	return true
 }

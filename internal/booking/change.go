@@ -58,7 +58,7 @@ func lateFee(svc clinic.Service, appt clinic.Appointment, actor Actor, now time.
 // again returns it unchanged.
 func Cancel(ctx context.Context, st clinic.BookingStore, clinicID, id string, actor Actor, now time.Time) (clinic.Appointment, error) {
 	var out clinic.Appointment
-	err := st.InBookingTx(ctx, func(tx clinic.BookingTx) error {
+	err := st.InBookingTx(ctx, clinicID, func(tx clinic.BookingTx) error {
 		appt, err := actor.load(ctx, tx, clinicID, id)
 		if err != nil {
 			return err
@@ -108,7 +108,7 @@ func Reschedule(ctx context.Context, st clinic.BookingStore, clinicID, id string
 			Fields: []clinic.FieldError{{Field: "start", Message: "is required (RFC 3339 time)"}}}
 	}
 	var out clinic.Appointment
-	err := st.InBookingTx(ctx, func(tx clinic.BookingTx) error {
+	err := st.InBookingTx(ctx, clinicID, func(tx clinic.BookingTx) error {
 		appt, err := actor.load(ctx, tx, clinicID, id)
 		if err != nil {
 			return err

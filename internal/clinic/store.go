@@ -135,10 +135,27 @@ type Visit struct {
 
 // BookingTx is one booking transaction. What it reads stays true until it
 // commits: on SQLite the transaction holds the write lock from its start; on
-// PostgreSQL it is SERIALIZABLE and is run again from the top when the
-// database reports a serialization failure. The function given to
-// Store.InBookingTx must therefore have no effects outside the transaction.
+// PostgreSQL it holds the clinic's row lock from its first statement, and is
+// run again from the top should the database still report a serialization
+// failure or a deadlock. The function given to Store.InBookingTx must
+// therefore have no effects outside the transaction.
 type BookingTx interface {
+	// Start is a new booking's first read: the stored Idempotency-Key (when
+	// key is not "", as Idempotency reads it) and the schedule q (as
+	// Schedule reads it). A store that talks to a server sends both with
+	// the transaction's start and lock, in one round trip.
+	Start(ctx context.Context, q ScheduleQuery, key string) (BookingStart, error)
+	// Save writes a checked booking: its guest client (when
+	// Appointment.ClientID is ""), the appointment, whose ID it makes, and
+	// the Idempotency-Key (EConflict if it is already stored). It is the
+	// booking's last step: any call on the transaction after it fails. The
+	// store may hold the writes back and send them with its next round trip
+	// (a store that talks to a server sends them with the commit, or with
+	// the next booking of a group commit), so their errors may come only
+	// from InBookingTx, and the appointment as stored, with its client, is
+	// in *into only once InBookingTx returned nil. Should fn return an error
+	// after Save, the writes are undone with the rest of fn.
+	Save(ctx context.Context, b NewBooking, into *Appointment) error
 	Schedule(ctx context.Context, q ScheduleQuery) (ScheduleData, error)
 	GetAppointment(ctx context.Context, clinicID, id string) (Appointment, error)
 	InsertAppointment(ctx context.Context, a Appointment) (Appointment, error) // makes the ID
@@ -155,11 +172,34 @@ type BookingTx interface {
 	SaveIdempotency(ctx context.Context, clinicID, key string, requestHash []byte, appointmentID string, now time.Time) error
 }
 
+// BookingStart is what BookingTx.Start reads.
+type BookingStart struct {
+	Schedule ScheduleData
+	// The stored Idempotency-Key: the appointment it made and the request's
+	// hash, when KeyFound.
+	KeyFound         bool
+	KeyAppointmentID string
+	KeyRequestHash   []byte
+}
+
+// NewBooking is what BookingTx.Save writes.
+type NewBooking struct {
+	Appointment Appointment
+	// Client is the guest, found by email (in any case) and updated, or
+	// created; used when Appointment.ClientID is "".
+	Client         Client
+	IdempotencyKey string // "" for none
+	RequestHash    []byte // stored with the key
+	Now            time.Time
+}
+
 // BookingStore reads schedules and runs booking transactions.
 type BookingStore interface {
 	// Schedule reads a ScheduleQuery outside any booking transaction.
 	Schedule(ctx context.Context, q ScheduleQuery) (ScheduleData, error)
-	InBookingTx(ctx context.Context, fn func(tx BookingTx) error) error
+	// InBookingTx runs fn in one booking transaction of the clinic: fn may
+	// read and write only that clinic's rows through tx.
+	InBookingTx(ctx context.Context, clinicID string, fn func(tx BookingTx) error) error
 	GetAppointment(ctx context.Context, clinicID, id string) (Appointment, error)
 	ListAppointments(ctx context.Context, clinicID string, f AppointmentFilter) ([]Appointment, error)
 	GetClient(ctx context.Context, clinicID, id string) (Client, error)

@@ -223,6 +223,12 @@ func TestIdempotencyKey(t *testing.T) {
 			t.Fatalf("%d appointments after a retried booking, want 1", len(list.Items))
 		}
 		other := f.bookBody(f.swedish, "", at(6, 11, 0), "Pat Client")
+		for _, bad := range []string{"key 1", "clé", strings.Repeat("k", 201)} {
+			r := f.do("POST", f.path("/appointments"), "", body, "Idempotency-Key", bad)
+			if r.Status != 422 || !strings.Contains(string(r.Body), `"field":"Idempotency-Key"`) {
+				t.Fatalf("Idempotency-Key %q: %d %s", bad, r.Status, r.Body)
+			}
+		}
 		if r := f.do("POST", f.path("/appointments"), "", other, "Idempotency-Key", "key-1"); r.Status != 422 {
 			t.Fatalf("key reused for another request: %d %s", r.Status, r.Body)
 		}
@@ -251,6 +257,8 @@ func TestBookingRules(t *testing.T) {
 				"client": map[string]any{"name": "A", "email": "not-an-email", "phone": "+1 416 555 0100"}}, 422, "client.email"},
 			{"missing client", map[string]any{"service": f.swedish, "location": f.location, "start": at(5, 10, 0).Format(time.RFC3339)}, 422, "client.name"},
 			{"bad start", map[string]any{"service": f.swedish, "location": f.location, "start": "tomorrow", "client": guest("A")}, 422, "start"},
+			{"name with a NUL", f.bookBody(f.swedish, "", at(5, 10, 0), "A\x00B"), 422, "client.name"},
+			{"name with a line feed", f.bookBody(f.swedish, "", at(5, 10, 0), "A\nB"), 422, "client.name"},
 		}
 		for _, c := range cases {
 			t.Run(c.name, func(t *testing.T) {

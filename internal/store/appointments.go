@@ -113,6 +113,19 @@ func getAppointment(ctx context.Context, c conn, clinicID, id string) (clinic.Ap
 // insertAppointment stores a new appointment of a.ClinicID; Status defaults
 // to booked and Created to now.
 func insertAppointment(ctx context.Context, c conn, a clinic.Appointment) (clinic.Appointment, error) {
+	a, err := newAppointment(a)
+	if err != nil {
+		return clinic.Appointment{}, err
+	}
+	if _, err := c.exec(ctx, insertAppointmentQuery, appointmentArgs(a)...); err != nil {
+		return clinic.Appointment{}, c.d.mapErr(fmt.Errorf("insert appointment: %w", err), "", appointmentRefMissing)
+	}
+	return a, nil
+}
+
+// newAppointment gives a new appointment its defaults (status booked,
+// created now) and its ID, checks it and normalizes it.
+func newAppointment(a clinic.Appointment) (clinic.Appointment, error) {
 	if a.Status == "" {
 		a.Status = clinic.StatusBooked
 	}
@@ -123,15 +136,16 @@ func insertAppointment(ctx context.Context, c conn, a clinic.Appointment) (clini
 		return clinic.Appointment{}, err
 	}
 	a.ID = newID()
-	a = normalizeAppointment(a)
-	_, err := c.exec(ctx, "INSERT INTO appointments ("+appointmentCols+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-		a.ClinicID, a.ID, a.LocationID, a.ServiceID, a.TherapistID, nullable(a.RoomID), a.ClientID,
-		unix(a.Start), unix(a.End), int64(a.BufferBefore/time.Second), int64(a.BufferAfter/time.Second),
-		encodeStrings(a.Equipment), a.Status, a.CancelFee, unix(a.Created), unix(a.Cancelled), a.CancelTokenHash)
-	if err != nil {
-		return clinic.Appointment{}, c.d.mapErr(fmt.Errorf("insert appointment: %w", err), "", appointmentRefMissing)
-	}
-	return a, nil
+	return normalizeAppointment(a), nil
+}
+
+const insertAppointmentQuery = "INSERT INTO appointments (" + appointmentCols + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+
+// appointmentArgs are a's values in the order of appointmentCols.
+func appointmentArgs(a clinic.Appointment) []any {
+	return []any{a.ClinicID, a.ID, a.LocationID, a.ServiceID, a.TherapistID, nullable(a.RoomID), a.ClientID,
+		unix(a.Start), unix(a.End), int64(a.BufferBefore / time.Second), int64(a.BufferAfter / time.Second),
+		encodeStrings(a.Equipment), a.Status, a.CancelFee, unix(a.Created), unix(a.Cancelled), a.CancelTokenHash}
 }
 
 // updateAppointment writes the fields of a that may change after booking.
@@ -158,11 +172,16 @@ func updateAppointment(ctx context.Context, c conn, a clinic.Appointment) error 
 // MaxBuffer; the exact overlap is filtered in the database, so rows that
 // merely lie near the window are never sent to Go.
 func windowAppointments(ctx context.Context, c conn, clinicID string, from, to time.Time) ([]clinic.Visit, error) {
-	return list(ctx, c, "appointments", scanVisit, "SELECT "+visitCols+` FROM appointments
+	return list(ctx, c, "appointments", scanVisit, windowQuery, windowArgs(clinicID, from, to)...)
+}
+
+const windowQuery = "SELECT " + visitCols + ` FROM appointments
 		WHERE clinic_id = ? AND start_at >= ? AND start_at < ?
 		AND start_at - buffer_before < ? AND end_at + buffer_after > ? AND status <> 'cancelled'
-		ORDER BY start_at, id`,
-		clinicID, from.Add(-MaxVisit-MaxBuffer).Unix(), to.Add(MaxBuffer).Unix(), to.Unix(), from.Unix())
+		ORDER BY start_at, id`
+
+func windowArgs(clinicID string, from, to time.Time) []any {
+	return []any{clinicID, from.Add(-MaxVisit - MaxBuffer).Unix(), to.Add(MaxBuffer).Unix(), to.Unix(), from.Unix()}
 }
 
 // GetAppointment returns the clinic's appointment id.

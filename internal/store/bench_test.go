@@ -121,7 +121,7 @@ func BenchmarkInsertAppointmentTx(b *testing.B) {
 			n := slot.Add(1)
 			th := int(n % 10)
 			start := benchFrom.Add(time.Duration(n/10) * time.Hour)
-			return db.InBookingTx(ctx, func(tx clinic.BookingTx) error {
+			return db.InBookingTx(ctx, f.Clinic.ID, func(tx clinic.BookingTx) error {
 				d, err := tx.Schedule(ctx, clinic.ScheduleQuery{ClinicID: f.Clinic.ID, LocationID: f.Location.ID,
 					ServiceID: f.Service.ID, From: start, To: start.Add(time.Hour)})
 				if err != nil {

@@ -5,10 +5,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"maps"
-	"math/rand/v2"
-	"slices"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"knead/internal/civil"
 	"knead/internal/clinic"
@@ -34,16 +33,28 @@ func (db *DB) schedule(ctx context.Context, c conn, q clinic.ScheduleQuery, cata
 	if err != nil {
 		return clinic.ScheduleData{}, err
 	}
-	var d clinic.ScheduleData
+	d, from, to, err := resolveSchedule(cat, q)
+	if err != nil {
+		return clinic.ScheduleData{}, err
+	}
+	if d.Visits, err = windowAppointments(ctx, c, q.ClinicID, from, to); err != nil {
+		return clinic.ScheduleData{}, err
+	}
+	return d, nil
+}
+
+// resolveSchedule is the catalog part of a ScheduleQuery: the rows it
+// names, and the window [from, to) of visits it needs.
+func resolveSchedule(cat *catalogSnapshot, q clinic.ScheduleQuery) (d clinic.ScheduleData, from, to time.Time, err error) {
 	if q.LocationID != "" {
 		var ok bool
 		if d.Location, ok = cat.locations[q.LocationID]; !ok {
-			return clinic.ScheduleData{}, clinic.Errorf(clinic.ENotFound, "Location not found.")
+			return d, from, to, clinic.Errorf(clinic.ENotFound, "Location not found.")
 		}
 		if !q.LocalFrom.IsZero() || !q.DayOf.IsZero() {
 			zone, err := civil.Zone(d.Location.TimeZone)
 			if err != nil {
-				return clinic.ScheduleData{}, fmt.Errorf("location %s: %w", d.Location.ID, err)
+				return d, from, to, fmt.Errorf("location %s: %w", d.Location.ID, err)
 			}
 			if !q.DayOf.IsZero() {
 				q.LocalFrom = civil.DateOf(q.DayOf.In(zone))
@@ -56,7 +67,7 @@ func (db *DB) schedule(ctx context.Context, c conn, q clinic.ScheduleQuery, cata
 	if q.ServiceID != "" {
 		var ok bool
 		if d.Service, ok = cat.services[q.ServiceID]; !ok {
-			return clinic.ScheduleData{}, clinic.Errorf(clinic.ENotFound, "Service not found.")
+			return d, from, to, clinic.Errorf(clinic.ENotFound, "Service not found.")
 		}
 		if !q.SlotAt.IsZero() {
 			q.From = q.SlotAt.Add(-time.Duration(d.Service.BufferBeforeMinutes) * time.Minute)
@@ -64,114 +75,64 @@ func (db *DB) schedule(ctx context.Context, c conn, q clinic.ScheduleQuery, cata
 		}
 	}
 	if !q.To.After(q.From) {
-		return clinic.ScheduleData{}, clinic.Errorf(clinic.EInvalid, "The schedule window must end after it starts.")
+		return d, from, to, clinic.Errorf(clinic.EInvalid, "The schedule window must end after it starts.")
 	}
 	d.Therapists = cat.therapists
-	if d.Visits, err = windowAppointments(ctx, c, q.ClinicID, q.From, q.To); err != nil {
-		return clinic.ScheduleData{}, err
-	}
-	return d, nil
+	return d, q.From, q.To, nil
 }
 
-// InBookingTx runs fn in one booking transaction and commits when fn
-// returns nil. On SQLite the transaction is BEGIN IMMEDIATE on the single
-// write connection, so it holds the write lock throughout and is run once;
-// bookings waiting at the same moment share one commit (groupcommit.go).
-// On PostgreSQL it locks the clinic's row before its first read of the
-// clinic (see lock), so the bookings of a clinic run one at a time across
-// processes; should the database still report a serialization failure or a
-// deadlock, the transaction is rolled back and fn runs again from the top,
-// at most MaxBookingAttempts times, after a short random pause. That the
-// window read and the insert commit together under the clinic's lock is the
-// no-double-booking guarantee.
+// InBookingTx runs fn in one booking transaction of the clinic and commits
+// when fn returns nil. On SQLite the transaction is BEGIN IMMEDIATE on the
+// single write connection, so it holds the write lock throughout and is run
+// once; bookings waiting at the same moment share one commit
+// (groupcommit.go). On PostgreSQL it locks the clinic's row before its
+// first read of the clinic (see lock), so the bookings of a clinic run one
+// at a time across processes, and those of one process waiting at the same
+// moment share one transaction and one commit (pgbooking.go); should the
+// database still report a serialization failure or a deadlock, fn runs
+// again from the top, at most MaxBookingAttempts times, after a short
+// random pause. That the window read and the insert commit together under
+// the clinic's lock is the no-double-booking guarantee.
 // A transaction that inserted or updated appointments also moves their
-// clinic's schedule version on, just before it commits.
+// clinic's schedule version on before it commits.
 //
-// fn must do all its database work through tx: on SQLite a write through
-// the store itself would wait for the one write connection that fn holds.
-func (db *DB) InBookingTx(ctx context.Context, fn func(tx clinic.BookingTx) error) error {
+// fn must do all its database work through tx, and touch no other clinic:
+// a write through the store itself would wait for the connection that fn
+// holds.
+func (db *DB) InBookingTx(ctx context.Context, clinicID string, fn func(tx clinic.BookingTx) error) error {
 	if db.group != nil {
-		return db.group.run(ctx, fn)
+		return db.group.run(ctx, clinicID, fn)
 	}
-	for attempt := 1; ; attempt++ {
-		retry, err := db.bookingAttempt(ctx, fn)
-		if !retry {
-			return err
-		}
-		db.retries.Add(1)
-		if attempt == MaxBookingAttempts {
-			return fmt.Errorf("booking transaction: gave up after %d serialization failures: %w", attempt, err)
-		}
-		// Full jitter on an exponential ceiling of 1 ms to 50 ms spreads
-		// the contenders out so the next round has fewer collisions.
-		ceiling := min(time.Millisecond<<min(attempt, 6), 50*time.Millisecond)
-		t := time.NewTimer(rand.N(ceiling) + time.Millisecond/4)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return fmt.Errorf("booking transaction: %w", ctx.Err())
-		case <-t.C:
-		}
-	}
-}
-
-// bookingAttempt runs fn once; retry says whether it met a serialization
-// failure and may be run again.
-func (db *DB) bookingAttempt(ctx context.Context, fn func(tx clinic.BookingTx) error) (retry bool, err error) {
-	// READ COMMITTED (the default) with the clinic's row lock: see lock.
-	sqlTx, err := db.write.BeginTx(ctx, nil)
-	if err != nil {
-		return db.d.retryable(err), fmt.Errorf("begin booking transaction: %w", err)
-	}
-	tx := &bookingTx{db: db, c: db.inTx(sqlTx, false)}
-	committed := false
-	defer func() {
-		if !committed {
-			sqlTx.Rollback() // a panic in fn leaves nothing half-saved either
-		}
-	}()
-	if err := fn(tx); err != nil {
-		// A statement that failed for serialization aborts the transaction;
-		// whatever fn made of that error, the run is void and may go again.
-		if tx.retryErr != nil {
-			return true, tx.retryErr
-		}
-		return false, err
-	}
-	if tx.retryErr != nil {
-		// fn swallowed a serialization failure: the transaction is aborted
-		// and cannot commit.
-		return true, tx.retryErr
-	}
-	// The version moves last, so that a counter row stays locked only for
-	// the moment before the commit; clinics in sorted order, so that two
-	// transactions never wait on each other in a cycle.
-	for _, clinicID := range slices.Sorted(maps.Keys(tx.changed)) {
-		if tx.locked[clinicID] {
-			continue // moved on when the lock was taken
-		}
-		if err := tx.note(bumpScheduleVersion(ctx, tx.c, clinicID)); err != nil {
-			return tx.retryErr != nil, err
-		}
-	}
-	committed = true
-	if err := sqlTx.Commit(); err != nil {
-		err = fmt.Errorf("commit booking transaction: %w", err)
-		return db.d.retryable(err), db.d.mapErr(err, "", "")
-	}
-	db.writeGen.Add(1)
-	return false, nil
+	return db.pgGroupOf(clinicID).run(ctx, fn)
 }
 
 // bookingTx is one run of a booking transaction.
 type bookingTx struct {
 	db       *DB
 	c        conn
-	retryErr error           // the first serialization failure met, if any
-	locked   map[string]bool // clinics whose row lock this transaction holds (PostgreSQL)
-	// catalogVersion of each locked clinic, read with the lock.
-	catalogVersion map[string]int64
-	changed        map[string]bool // clinics whose appointments were written
+	clinicID string // the only clinic fn may touch
+	retryErr error  // the first serialization failure met, if any
+	// saved: Save ran, and the transaction takes no further call.
+	saved   bool
+	changed map[string]bool // clinics whose appointments were written (SQLite)
+
+	// PostgreSQL only (pgbooking.go): the connection and the batch's
+	// context; whether BEGIN was sent and the clinic's lock taken, with
+	// the catalog version read with it; whether several bookings share
+	// the transaction, and this one is in its savepoint; statements to
+	// send first, and the writes Save held back; which booking of the
+	// batch runs, and where the batch's outcomes go.
+	px             *pgx.Conn
+	pgctx          context.Context
+	begun, locked  bool
+	catalogVersion int64
+	grouped        bool
+	inSavepoint    bool
+	pending        []pgItem
+	writes         *pgWrites
+	cur            int
+	results        []error
+	retry          []bool
 }
 
 func (t *bookingTx) changedClinic(clinicID string) {
@@ -203,27 +164,83 @@ func (t *bookingTx) note(err error) error {
 // Catalog writes lock the same row, as they move its catalog_version. Row
 // locks carry over to CockroachDB and YugabyteDB. SQLite needs nothing: its
 // booking transactions already hold the database's write lock.
+//
+// Every method of bookingTx calls lock first, so it also refuses another
+// clinic than the transaction's, and any call after Save.
 func (t *bookingTx) lock(ctx context.Context, clinicID string) error {
-	if t.c.d.engine != EnginePostgres || t.locked[clinicID] {
+	return t.lockFor(clinicID, false)
+}
+
+// lockFor is lock before a write, which in a group commit must be inside
+// the booking's savepoint.
+func (t *bookingTx) lockFor(clinicID string, write bool) error {
+	if err := t.usable(clinicID); err != nil {
+		return err
+	}
+	if t.px == nil {
 		return nil
 	}
-	// One round trip takes the lock, moves the schedule version on (rolled
-	// back with the transaction if it fails) and learns the catalog version.
-	var catalogVersion int64
-	err := t.c.queryRow(ctx, "UPDATE clinics SET schedule_version = schedule_version + 1 WHERE id = ? RETURNING catalog_version",
-		clinicID).Scan(&catalogVersion)
-	if errors.Is(err, sql.ErrNoRows) {
+	return t.pgLock(clinicID, write)
+}
+
+func (t *bookingTx) usable(clinicID string) error {
+	if t.saved {
+		return errors.New("booking transaction: nothing may follow Save")
+	}
+	if clinicID != t.clinicID {
 		return clinic.Errorf(clinic.ENotFound, "Clinic not found.")
 	}
+	return nil
+}
+
+func (t *bookingTx) Start(ctx context.Context, q clinic.ScheduleQuery, key string) (clinic.BookingStart, error) {
+	if err := t.usable(q.ClinicID); err != nil {
+		return clinic.BookingStart{}, err
+	}
+	if t.px != nil {
+		return t.pgStart(q, key)
+	}
+	var s clinic.BookingStart
+	var err error
+	if key != "" {
+		if s.KeyAppointmentID, s.KeyRequestHash, s.KeyFound, err = t.Idempotency(ctx, q.ClinicID, key); err != nil {
+			return clinic.BookingStart{}, err
+		}
+	}
+	if s.Schedule, err = t.Schedule(ctx, q); err != nil {
+		return clinic.BookingStart{}, err
+	}
+	return s, nil
+}
+
+func (t *bookingTx) Save(ctx context.Context, b clinic.NewBooking, into *clinic.Appointment) error {
+	if err := t.usable(b.Appointment.ClinicID); err != nil {
+		return err
+	}
+	if t.px != nil {
+		err := t.pgSave(b, into)
+		t.saved = err == nil
+		return err
+	}
+	a := b.Appointment
+	if a.ClientID == "" {
+		c, err := t.UpsertClient(ctx, a.ClinicID, b.Client)
+		if err != nil {
+			return err
+		}
+		a.ClientID = c.ID
+	}
+	a, err := t.InsertAppointment(ctx, a)
 	if err != nil {
-		return t.note(fmt.Errorf("lock clinic: %w", err))
+		return err
 	}
-	if t.locked == nil {
-		t.locked = map[string]bool{}
-		t.catalogVersion = map[string]int64{}
+	if b.IdempotencyKey != "" {
+		if err := t.SaveIdempotency(ctx, a.ClinicID, b.IdempotencyKey, b.RequestHash, a.ID, b.Now); err != nil {
+			return err
+		}
 	}
-	t.locked[clinicID] = true
-	t.catalogVersion[clinicID] = catalogVersion
+	t.saved = true
+	*into = a
 	return nil
 }
 
@@ -231,8 +248,7 @@ func (t *bookingTx) Schedule(ctx context.Context, q clinic.ScheduleQuery) (clini
 	if err := t.lock(ctx, q.ClinicID); err != nil {
 		return clinic.ScheduleData{}, err
 	}
-	v, known := t.catalogVersion[q.ClinicID]
-	d, err := t.db.schedule(ctx, t.c, q, v, known)
+	d, err := t.db.schedule(ctx, t.c, q, t.catalogVersion, t.locked)
 	return d, t.note(err)
 }
 
@@ -247,7 +263,7 @@ func (t *bookingTx) GetAppointment(ctx context.Context, clinicID, id string) (cl
 func (t *bookingTx) InsertAppointment(ctx context.Context, a clinic.Appointment) (clinic.Appointment, error) {
 	// insertAppointment maps only constraint violations to clinic.Error, so
 	// a serialization failure reaches note as the database reported it.
-	if err := t.lock(ctx, a.ClinicID); err != nil {
+	if err := t.lockFor(a.ClinicID, true); err != nil {
 		return clinic.Appointment{}, err
 	}
 	out, err := insertAppointment(ctx, t.c, a)
@@ -258,7 +274,7 @@ func (t *bookingTx) InsertAppointment(ctx context.Context, a clinic.Appointment)
 }
 
 func (t *bookingTx) UpdateAppointment(ctx context.Context, a clinic.Appointment) error {
-	if err := t.lock(ctx, a.ClinicID); err != nil {
+	if err := t.lockFor(a.ClinicID, true); err != nil {
 		return err
 	}
 	err := updateAppointment(ctx, t.c, a)
@@ -269,7 +285,7 @@ func (t *bookingTx) UpdateAppointment(ctx context.Context, a clinic.Appointment)
 }
 
 func (t *bookingTx) UpsertClient(ctx context.Context, clinicID string, c clinic.Client) (clinic.Client, error) {
-	if err := t.lock(ctx, clinicID); err != nil {
+	if err := t.lockFor(clinicID, true); err != nil {
 		return clinic.Client{}, err
 	}
 	out, err := upsertClient(ctx, t.c, clinicID, c)
@@ -282,8 +298,7 @@ func (t *bookingTx) Idempotency(ctx context.Context, clinicID, key string) (stri
 	}
 	var appointmentID string
 	var hash []byte
-	err := t.c.queryRow(ctx, "SELECT appointment_id, request_hash FROM idempotency_keys WHERE clinic_id = ? AND idem_key = ?",
-		clinicID, key).Scan(&appointmentID, &hash)
+	err := t.c.queryRow(ctx, idempotencyQuery, clinicID, key).Scan(&appointmentID, &hash)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil, false, nil
 	}
@@ -294,16 +309,26 @@ func (t *bookingTx) Idempotency(ctx context.Context, clinicID, key string) (stri
 }
 
 func (t *bookingTx) SaveIdempotency(ctx context.Context, clinicID, key string, requestHash []byte, appointmentID string, now time.Time) error {
-	if err := t.lock(ctx, clinicID); err != nil {
+	if err := t.lockFor(clinicID, true); err != nil {
 		return err
 	}
-	_, err := t.c.exec(ctx, `INSERT INTO idempotency_keys (clinic_id, idem_key, request_hash, appointment_id, created)
-		VALUES (?, ?, ?, ?, ?)`, clinicID, key, requestHash, appointmentID, unix(now))
-	if err != nil {
-		t.note(err)
-		return t.c.d.mapErr(fmt.Errorf("save idempotency key: %w", err), "The idempotency key was already used.", "Clinic not found.")
+	_, err := t.c.exec(ctx, saveIdempotencyQuery, clinicID, key, requestHash, appointmentID, unix(now))
+	return t.keyErr(err)
+}
+
+const (
+	idempotencyQuery     = "SELECT appointment_id, request_hash FROM idempotency_keys WHERE clinic_id = ? AND idem_key = ?"
+	saveIdempotencyQuery = `INSERT INTO idempotency_keys (clinic_id, idem_key, request_hash, appointment_id, created)
+		VALUES (?, ?, ?, ?, ?)`
+)
+
+// keyErr maps the error of saving an idempotency key.
+func (t *bookingTx) keyErr(err error) error {
+	if err == nil {
+		return nil
 	}
-	return nil
+	t.note(err)
+	return t.c.d.mapErr(fmt.Errorf("save idempotency key: %w", err), "The idempotency key was already used.", "Clinic not found.")
 }
 
 // DeleteIdempotencyKeys removes keys created before cutoff and returns how

@@ -3,11 +3,13 @@ package store_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
 	"knead/internal/clinic"
 	"knead/internal/store"
+	"knead/internal/testdb"
 )
 
 func TestAppointmentRoundTrip(t *testing.T) {
@@ -37,13 +39,13 @@ func TestAppointmentRoundTrip(t *testing.T) {
 		// therapist with no room and no equipment.
 		want.Status, want.CancelFee = clinic.StatusCancelled, 4000
 		want.Cancelled = time.Date(2027, 11, 6, 9, 0, 0, 0, time.UTC)
-		ok(t, db.InBookingTx(ctx, func(tx clinic.BookingTx) error { return tx.UpdateAppointment(ctx, want) }))
+		ok(t, db.InBookingTx(ctx, f.Clinic.ID, func(tx clinic.BookingTx) error { return tx.UpdateAppointment(ctx, want) }))
 		again, err = db.GetAppointment(ctx, f.Clinic.ID, got.ID)
 		ok(t, err)
 		deepEqual(t, "cancelled", again, want)
 		want.TherapistID, want.RoomID, want.Equipment = f.Therapists[1].ID, "", nil
 		want.Start, want.End = want.Start.Add(time.Hour), want.End.Add(time.Hour)
-		ok(t, db.InBookingTx(ctx, func(tx clinic.BookingTx) error { return tx.UpdateAppointment(ctx, want) }))
+		ok(t, db.InBookingTx(ctx, f.Clinic.ID, func(tx clinic.BookingTx) error { return tx.UpdateAppointment(ctx, want) }))
 		again, err = db.GetAppointment(ctx, f.Clinic.ID, got.ID)
 		ok(t, err)
 		deepEqual(t, "moved", again, want)
@@ -64,7 +66,7 @@ func TestAppointmentRoundTrip(t *testing.T) {
 		}
 		for _, tc := range invalid {
 			t.Run("insert "+tc.name, func(t *testing.T) {
-				err := db.InBookingTx(ctx, func(tx clinic.BookingTx) error {
+				err := db.InBookingTx(ctx, f.Clinic.ID, func(tx clinic.BookingTx) error {
 					_, err := tx.InsertAppointment(ctx, tc.a)
 					return err
 				})
@@ -72,7 +74,7 @@ func TestAppointmentRoundTrip(t *testing.T) {
 			})
 		}
 		t.Run("update unknown", func(t *testing.T) {
-			err := db.InBookingTx(ctx, func(tx clinic.BookingTx) error {
+			err := db.InBookingTx(ctx, f.Clinic.ID, func(tx clinic.BookingTx) error {
 				a := visit(f, 0, start, time.Hour)
 				a.ID = "nope"
 				return tx.UpdateAppointment(ctx, a)
@@ -109,7 +111,7 @@ func TestBookingTxRollback(t *testing.T) {
 			cs, err := db.ListClients(ctx, C, "new@", 0)
 			ok(t, err)
 			deepEqual(t, "clients", cs, nil)
-			ok(t, db.InBookingTx(ctx, func(tx clinic.BookingTx) error {
+			ok(t, db.InBookingTx(ctx, C, func(tx clinic.BookingTx) error {
 				_, _, found, err := tx.Idempotency(ctx, C, "key-1")
 				if found {
 					t.Errorf("idempotency key saved")
@@ -118,7 +120,7 @@ func TestBookingTxRollback(t *testing.T) {
 			}))
 		}
 		t.Run("error", func(t *testing.T) {
-			err := db.InBookingTx(ctx, func(tx clinic.BookingTx) error {
+			err := db.InBookingTx(ctx, C, func(tx clinic.BookingTx) error {
 				if err := book(tx); err != nil {
 					return err
 				}
@@ -136,7 +138,7 @@ func TestBookingTxRollback(t *testing.T) {
 						t.Fatal("no panic")
 					}
 				}()
-				db.InBookingTx(ctx, func(tx clinic.BookingTx) error {
+				db.InBookingTx(ctx, C, func(tx clinic.BookingTx) error {
 					if err := book(tx); err != nil {
 						return err
 					}
@@ -146,7 +148,7 @@ func TestBookingTxRollback(t *testing.T) {
 			nothingSaved(t)
 		})
 		t.Run("then commits", func(t *testing.T) {
-			ok(t, db.InBookingTx(ctx, book))
+			ok(t, db.InBookingTx(ctx, C, book))
 			as, err := db.ListAppointments(ctx, C, clinic.AppointmentFilter{})
 			ok(t, err)
 			if len(as) != 1 {
@@ -162,29 +164,31 @@ func TestIdempotency(t *testing.T) {
 		a := fixture(t, db, "a", 1)
 		b := fixture(t, db, "b", 1)
 		now := time.Date(2027, 5, 3, 10, 0, 0, 0, time.UTC)
-		in := func(fn func(tx clinic.BookingTx) error) error { return db.InBookingTx(ctx, fn) }
+		in := func(clinicID string, fn func(tx clinic.BookingTx) error) error {
+			return db.InBookingTx(ctx, clinicID, fn)
+		}
 
-		ok(t, in(func(tx clinic.BookingTx) error {
+		ok(t, in(a.Clinic.ID, func(tx clinic.BookingTx) error {
 			return tx.SaveIdempotency(ctx, a.Clinic.ID, "k1", []byte{1, 2, 3}, "appt-1", now)
 		}))
-		ok(t, in(func(tx clinic.BookingTx) error {
+		ok(t, in(a.Clinic.ID, func(tx clinic.BookingTx) error {
 			id, hash, found, err := tx.Idempotency(ctx, a.Clinic.ID, "k1")
 			if !found || id != "appt-1" || string(hash) != "\x01\x02\x03" {
 				t.Errorf("Idempotency = %q, %x, %v", id, hash, found)
 			}
 			return err
 		}))
-		ok(t, in(func(tx clinic.BookingTx) error {
+		ok(t, in(b.Clinic.ID, func(tx clinic.BookingTx) error {
 			_, _, found, err := tx.Idempotency(ctx, b.Clinic.ID, "k1")
 			if found {
 				t.Errorf("clinic b sees clinic a's key")
 			}
 			return err
 		}))
-		wantCode(t, in(func(tx clinic.BookingTx) error {
+		wantCode(t, in(a.Clinic.ID, func(tx clinic.BookingTx) error {
 			return tx.SaveIdempotency(ctx, a.Clinic.ID, "k1", []byte{9}, "appt-2", now)
 		}), clinic.EConflict)
-		ok(t, in(func(tx clinic.BookingTx) error {
+		ok(t, in(b.Clinic.ID, func(tx clinic.BookingTx) error {
 			return tx.SaveIdempotency(ctx, b.Clinic.ID, "k1", []byte{9}, "appt-2", now)
 		}))
 
@@ -204,7 +208,7 @@ func TestClients(t *testing.T) {
 		upsert := func(clinicID string, c clinic.Client) clinic.Client {
 			t.Helper()
 			var out clinic.Client
-			ok(t, db.InBookingTx(ctx, func(tx clinic.BookingTx) error {
+			ok(t, db.InBookingTx(ctx, clinicID, func(tx clinic.BookingTx) error {
 				var err error
 				out, err = tx.UpsertClient(ctx, clinicID, c)
 				return err
@@ -308,4 +312,160 @@ func TestListAppointments(t *testing.T) {
 			})
 		}
 	})
+}
+
+// TestStartAndSave: a booking's first read and its writes, as booking.Book
+// makes them (on PostgreSQL one round trip each, the second with the
+// commit), on a database that a second process shares.
+func TestStartAndSave(t *testing.T) {
+	for _, engine := range testdb.Engines {
+		t.Run(engine, func(t *testing.T) {
+			ctx := context.Background()
+			dsn, dir := testdb.DSN(t, engine)
+			db, other := testdb.OpenDSN(t, dsn, dir), testdb.OpenDSN(t, dsn, dir)
+			f := fixture(t, db, "a", 3)
+			C := f.Clinic.ID
+			now := time.Date(2027, 5, 1, 9, 0, 0, 0, time.UTC)
+			at := time.Date(2027, 5, 3, 10, 0, 0, 0, time.UTC)
+			slot := clinic.ScheduleQuery{ClinicID: C, LocationID: f.Location.ID, ServiceID: f.Service.ID, SlotAt: at}
+			start := func(q clinic.ScheduleQuery, key string) (s clinic.BookingStart) {
+				t.Helper()
+				ok(t, db.InBookingTx(ctx, q.ClinicID, func(tx clinic.BookingTx) (err error) {
+					s, err = tx.Start(ctx, q, key)
+					return err
+				}))
+				return s
+			}
+			save := func(nb clinic.NewBooking) (a clinic.Appointment, err error) {
+				err = db.InBookingTx(ctx, C, func(tx clinic.BookingTx) (err error) {
+					if _, err = tx.Start(ctx, slot, nb.IdempotencyKey); err != nil {
+						return err
+					}
+					return tx.Save(ctx, nb, &a)
+				})
+				return a, err
+			}
+			guest := clinic.Client{Name: "Ann Lee", Email: "Ann@Example.com", Phone: "555-0101"}
+			booking := func(i int, from time.Time, c clinic.Client, key string) clinic.NewBooking {
+				a := visit(f, i, from, 50*time.Minute)
+				a.ClientID, a.BufferAfter = "", 10*time.Minute
+				return clinic.NewBooking{Appointment: a, Client: c, IdempotencyKey: key, RequestHash: []byte("hash " + key), Now: now}
+			}
+
+			// Nothing booked yet: the window is empty and the key unknown.
+			s := start(slot, "k1")
+			if s.KeyFound || len(s.Schedule.Visits) != 0 || s.Schedule.Service.ID != f.Service.ID || len(s.Schedule.Therapists) != 3 {
+				t.Fatalf("empty Start = %+v", s)
+			}
+
+			first, err := save(booking(0, at, guest, "k1"))
+			ok(t, err)
+			client, err := db.GetClient(ctx, C, first.ClientID)
+			ok(t, err)
+			if client.Email != guest.Email || client.Name != guest.Name {
+				t.Fatalf("guest stored as %+v", client)
+			}
+			stored, err := db.GetAppointment(ctx, C, first.ID)
+			ok(t, err)
+			deepEqual(t, "saved appointment", stored, first)
+
+			// The key and the visit are what the next Start reads.
+			s = start(slot, "k1")
+			if !s.KeyFound || s.KeyAppointmentID != first.ID || string(s.KeyRequestHash) != "hash k1" {
+				t.Fatalf("Start key = %v %q %q", s.KeyFound, s.KeyAppointmentID, s.KeyRequestHash)
+			}
+			deepEqual(t, "window", visitIDs(s.Schedule.Visits), []string{first.ID})
+
+			// The same guest in other case: the same client, updated.
+			again, err := save(booking(1, at, clinic.Client{Name: "Ann Lee-Park", Email: "ann@example.COM", Phone: "555-0199"}, ""))
+			ok(t, err)
+			if again.ClientID != first.ClientID {
+				t.Fatalf("returning guest got client %s, want %s", again.ClientID, first.ClientID)
+			}
+			client, err = db.GetClient(ctx, C, first.ClientID)
+			ok(t, err)
+			if client.Name != "Ann Lee-Park" || client.Phone != "555-0199" {
+				t.Fatalf("returning guest not updated: %+v", client)
+			}
+			// Unchanged details: the same client, as stored.
+			same, err := save(booking(2, at, clinic.Client{Name: "Ann Lee-Park", Email: "ANN@example.com", Phone: "555-0199"}, ""))
+			ok(t, err)
+			if same.ClientID != first.ClientID {
+				t.Fatalf("unchanged returning guest got client %s, want %s", same.ClientID, first.ClientID)
+			}
+			// Staff book an existing client; a guest without a phone is new.
+			mine := booking(0, at.Add(2*time.Hour), clinic.Client{}, "")
+			mine.Appointment.ClientID = f.Clients[1].ID
+			staff, err := save(mine)
+			ok(t, err)
+			if staff.ClientID != f.Clients[1].ID {
+				t.Fatalf("staff booking for %s stored client %s", f.Clients[1].ID, staff.ClientID)
+			}
+			walkIn, err := save(booking(1, at.Add(2*time.Hour), clinic.Client{Name: "Walk-in", Email: "walk@example.com"}, ""))
+			ok(t, err)
+			if walkIn.ClientID == first.ClientID || walkIn.ClientID == "" {
+				t.Fatalf("walk-in stored client %q", walkIn.ClientID)
+			}
+
+			// A key already used: a conflict, and nothing of the booking stays.
+			before, err := db.ListAppointments(ctx, C, clinic.AppointmentFilter{})
+			ok(t, err)
+			_, err = save(booking(0, at.Add(4*time.Hour), clinic.Client{Name: "Bo", Email: "bo@example.com", Phone: "555-0102"}, "k1"))
+			wantCode(t, err, clinic.EConflict)
+			after, err := db.ListAppointments(ctx, C, clinic.AppointmentFilter{})
+			ok(t, err)
+			deepEqual(t, "appointments after a conflict", ids(after), ids(before))
+			cs, err := db.ListClients(ctx, C, "bo@example.com", 0)
+			ok(t, err)
+			if len(cs) != 0 {
+				t.Fatalf("the conflicting booking left its client: %+v", cs)
+			}
+
+			// Nothing may follow Save in its transaction, and an error after
+			// it undoes it.
+			before, err = db.ListAppointments(ctx, C, clinic.AppointmentFilter{})
+			ok(t, err)
+			var lost clinic.Appointment
+			err = db.InBookingTx(ctx, C, func(tx clinic.BookingTx) error {
+				if err := tx.Save(ctx, booking(0, at.Add(6*time.Hour), clinic.Client{}, ""), &lost); err != nil {
+					return err
+				}
+				if _, err := tx.GetAppointment(ctx, C, first.ID); err == nil {
+					t.Error("a read after Save worked")
+				}
+				return errors.New("changed my mind")
+			})
+			if err == nil || err.Error() != "changed my mind" {
+				t.Fatalf("InBookingTx = %v, want fn's error", err)
+			}
+			after, err = db.ListAppointments(ctx, C, clinic.AppointmentFilter{})
+			ok(t, err)
+			deepEqual(t, "appointments after an error after Save", ids(after), ids(before))
+
+			// Another process lengthens the buffer before the visit: the
+			// window of a slot just after the first visit must reach back to
+			// it, though this process cached the catalog before the change.
+			svc := f.Service
+			svc.BufferBeforeMinutes = 60
+			_, err = other.UpdateService(ctx, C, svc)
+			ok(t, err)
+			late := slot
+			late.SlotAt = at.Add(80 * time.Minute) // first ends at +50, buffer after to +60
+			s = start(late, "")
+			if s.Schedule.Service.BufferBeforeMinutes != 60 {
+				t.Fatalf("Start read a stale service: buffer before %d", s.Schedule.Service.BufferBeforeMinutes)
+			}
+			if !slices.Contains(visitIDs(s.Schedule.Visits), first.ID) {
+				t.Fatalf("window %v misses the visit the new buffer reaches", visitIDs(s.Schedule.Visits))
+			}
+			// A clinic that does not exist.
+			err = db.InBookingTx(ctx, "nope", func(tx clinic.BookingTx) error {
+				q := slot
+				q.ClinicID = "nope"
+				_, err := tx.Start(ctx, q, "k")
+				return err
+			})
+			wantCode(t, err, clinic.ENotFound)
+		})
+	}
 }

@@ -32,12 +32,8 @@ func upsertClient(ctx context.Context, c conn, clinicID string, in clinic.Client
 	if key != "" && in.Name != "" && in.Phone != "" {
 		// The common case (a booking always brings name, email and phone):
 		// one statement, one round trip on PostgreSQL.
-		out, err := getOne(ctx, c, "Client", scanClient, `INSERT INTO clients (`+clientCols+`, email_key, search)
-			VALUES (?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (clinic_id, email_key) DO UPDATE SET name = excluded.name, phone = excluded.phone,
-				search = excluded.search
-			RETURNING `+clientCols,
-			clinicID, newID(), in.Name, in.Email, in.Phone, key, clientSearch(in))
+		out, err := getOne(ctx, c, "Client", scanClient, upsertClientQuery+" RETURNING "+clientCols,
+			upsertClientArgs(clinicID, in)...)
 		if err != nil {
 			return clinic.Client{}, c.d.mapErr(fmt.Errorf("upsert client: %w", err), "A client with this email already exists.", "Clinic not found.")
 		}
@@ -70,6 +66,15 @@ func upsertClient(ctx context.Context, c conn, clinicID string, in clinic.Client
 		return clinic.Client{}, c.d.mapErr(fmt.Errorf("insert client: %w", err), "A client with this email already exists.", "Clinic not found.")
 	}
 	return in, nil
+}
+
+// upsertClientQuery inserts a client with email, name and phone, or
+// updates name and phone of the one with that email.
+const upsertClientQuery = `INSERT INTO clients (` + clientCols + `, email_key, search) VALUES (?, ?, ?, ?, ?, ?, ?)
+	ON CONFLICT (clinic_id, email_key) DO UPDATE SET name = excluded.name, phone = excluded.phone, search = excluded.search`
+
+func upsertClientArgs(clinicID string, in clinic.Client) []any {
+	return []any{clinicID, newID(), in.Name, in.Email, in.Phone, emailKey(in.Email), clientSearch(in)}
 }
 
 // GetClient returns the clinic's client id.

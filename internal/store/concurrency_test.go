@@ -2,7 +2,10 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -68,7 +71,7 @@ func race(t *testing.T, pools []*store.DB, f store.Fixture, T clinic.Therapist, 
 			db := pools[i%len(pools)]
 			ready.Done()
 			<-go_
-			err := db.InBookingTx(ctx, func(tx clinic.BookingTx) error {
+			err := db.InBookingTx(ctx, f.Clinic.ID, func(tx clinic.BookingTx) error {
 				d, err := tx.Schedule(ctx, clinic.ScheduleQuery{ClinicID: f.Clinic.ID, LocationID: f.Location.ID,
 					ServiceID: f.Service.ID, From: start, To: end})
 				if err != nil {
@@ -108,4 +111,117 @@ func race(t *testing.T, pools []*store.DB, f store.Fixture, T clinic.Therapist, 
 		t.Errorf("round %d: booking failed: %v", round, err)
 	}
 	return wins, conflicts
+}
+
+// TestGroupedBookings: many booking transactions of one clinic at once, as
+// the group committers run them (several in one database transaction, each
+// in its own savepoint). A transaction that fails or panics after writing,
+// or whose held-back writes fail, leaves nothing; the others are all kept,
+// and each caller hears its own outcome.
+func TestGroupedBookings(t *testing.T) {
+	const clients = 48
+	for _, engine := range testdb.Engines {
+		t.Run(engine, func(t *testing.T) {
+			ctx := context.Background()
+			db := testdb.Open(t, engine)
+			f := fixture(t, db, "group", 4)
+			C := f.Clinic.ID
+			day := time.Date(2027, 5, 3, 8, 0, 0, 0, time.UTC)
+			ok(t, db.InBookingTx(ctx, C, func(tx clinic.BookingTx) error {
+				return tx.SaveIdempotency(ctx, C, "taken", []byte{1}, "earlier", day)
+			}))
+			var wg sync.WaitGroup
+			outcome := make([]string, clients)
+			for i := range clients {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					defer func() {
+						if v := recover(); v != nil {
+							outcome[i] = fmt.Sprint("panic: ", v)
+						}
+					}()
+					// Each its own slot: therapist i%4, hour i/4.
+					start := day.Add(time.Duration(i/4) * time.Hour)
+					a := visit(f, i%4, start, 50*time.Minute)
+					err := db.InBookingTx(ctx, C, func(tx clinic.BookingTx) error {
+						s, err := tx.Start(ctx, clinic.ScheduleQuery{ClinicID: C, LocationID: f.Location.ID,
+							ServiceID: f.Service.ID, SlotAt: start}, fmt.Sprint("key-", i))
+						if err != nil || s.KeyFound {
+							return fmt.Errorf("start: %v, key found %v", err, s.KeyFound)
+						}
+						switch i % 6 {
+						case 1: // writes, then gives up
+							if _, err := tx.InsertAppointment(ctx, a); err != nil {
+								return err
+							}
+							return errors.New("gave up")
+						case 4: // a write the database refuses (a room of no clinic)
+							bad := a
+							bad.RoomID = "nope"
+							_, err := tx.InsertAppointment(ctx, bad)
+							return err
+						case 3: // writes, then panics
+							if _, err := tx.UpsertClient(ctx, C, clinic.Client{Name: "P", Email: fmt.Sprintf("p%d@example.com", i), Phone: "555-0100"}); err != nil {
+								return err
+							}
+							panic(fmt.Sprint("booking ", i))
+						}
+						key := fmt.Sprint("key-", i)
+						if i%6 == 5 { // its writes fail (after fn returned, on PostgreSQL)
+							key = "taken"
+						}
+						var stored clinic.Appointment
+						return tx.Save(ctx, clinic.NewBooking{Appointment: a, IdempotencyKey: key, RequestHash: []byte{1}, Now: day}, &stored)
+					})
+					if outcome[i] == "" {
+						outcome[i] = fmt.Sprint(err)
+						if code := clinic.ErrorCode(err); err != nil && code != clinic.EInternal {
+							outcome[i] = code
+						}
+					}
+				}()
+			}
+			wg.Wait()
+			var wantKept []string
+			for i, got := range outcome {
+				want := "<nil>"
+				switch i % 6 {
+				case 1:
+					want = "gave up"
+				case 3:
+					want = fmt.Sprintf("panic: booking %d", i)
+				case 4:
+					want = clinic.ENotFound
+				case 5:
+					want = clinic.EConflict
+				}
+				if got != want {
+					t.Errorf("booking %d: outcome %q, want %q", i, got, want)
+				}
+				if want == "<nil>" {
+					wantKept = append(wantKept, day.Add(time.Duration(i/4)*time.Hour).Format("15:04")+" "+f.Therapists[i%4].ID)
+				}
+			}
+			kept, err := db.ListAppointments(ctx, C, clinic.AppointmentFilter{})
+			ok(t, err)
+			var gotKept []string
+			for _, a := range kept {
+				gotKept = append(gotKept, a.Start.Format("15:04")+" "+a.TherapistID)
+			}
+			slices.Sort(gotKept)
+			slices.Sort(wantKept)
+			deepEqual(t, "appointments kept", gotKept, wantKept)
+			panicked, err := db.ListClients(ctx, C, "p", 0)
+			ok(t, err)
+			for _, c := range panicked {
+				if strings.HasPrefix(c.Email, "p") && strings.HasSuffix(c.Email, "@example.com") {
+					t.Errorf("a panicked booking left its client %s", c.Email)
+				}
+			}
+			if db.MaxBatch() < 2 {
+				t.Errorf("no two of %d concurrent bookings shared a commit", clients)
+			}
+		})
+	}
 }

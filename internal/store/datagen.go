@@ -72,7 +72,7 @@ func NewFixture(ctx context.Context, db *DB, slug string, n int) (Fixture, error
 		}
 		f.Rooms = append(f.Rooms, r)
 	}
-	err = db.InBookingTx(ctx, func(tx clinic.BookingTx) error {
+	err = db.InBookingTx(ctx, f.Clinic.ID, func(tx clinic.BookingTx) error {
 		f.Clients = f.Clients[:0]
 		for i := range n {
 			c, err := tx.UpsertClient(ctx, f.Clinic.ID, clinic.Client{

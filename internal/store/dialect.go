@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
@@ -140,22 +141,75 @@ type querier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-// conn runs SQLite-style queries on a pool or a transaction of an engine.
+// conn runs SQLite-style queries on a pool or a transaction of an engine,
+// or, when px is set, straight on one PostgreSQL connection through pgx (a
+// booking transaction: see pgbooking.go).
 type conn struct {
-	q querier
-	d *dialect
+	q     querier
+	px    *pgx.Conn
+	pxctx context.Context // on px every statement runs under this context, not the caller's
+	d     *dialect
+}
+
+// rows is a *sql.Rows or pgx's rows.
+type rows interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+	Close() error
 }
 
 func (c conn) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if c.px != nil {
+		tag, err := c.px.Exec(c.pxctx, c.d.rebind(query), args...)
+		return pgResult(tag.RowsAffected()), err
+	}
 	return c.q.ExecContext(ctx, c.d.rebind(query), args...)
 }
 
-func (c conn) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+func (c conn) query(ctx context.Context, query string, args ...any) (rows, error) {
+	if c.px != nil {
+		r, err := c.px.Query(c.pxctx, c.d.rebind(query), args...)
+		if err != nil {
+			return nil, err
+		}
+		return pgRows{r}, nil
+	}
 	return c.q.QueryContext(ctx, c.d.rebind(query), args...)
 }
 
-func (c conn) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+func (c conn) queryRow(ctx context.Context, query string, args ...any) scanner {
+	if c.px != nil {
+		return pgRow{c.px.QueryRow(c.pxctx, c.d.rebind(query), args...)}
+	}
 	return c.q.QueryRowContext(ctx, c.d.rebind(query), args...)
+}
+
+// pgResult is what a pgx statement reports, as a sql.Result.
+type pgResult int64
+
+func (pgResult) LastInsertId() (int64, error) {
+	return 0, errors.New("no last insert id on PostgreSQL")
+}
+func (r pgResult) RowsAffected() (int64, error) { return int64(r), nil }
+
+// pgRows and pgRow make pgx's answers look like database/sql's: Close
+// reports the error, and no row is sql.ErrNoRows.
+type pgRows struct{ pgx.Rows }
+
+func (r pgRows) Close() error {
+	r.Rows.Close()
+	return r.Rows.Err()
+}
+
+type pgRow struct{ r pgx.Row }
+
+func (r pgRow) Scan(dest ...any) error {
+	err := r.r.Scan(dest...)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return sql.ErrNoRows
+	}
+	return err
 }
 
 // scanner is a *sql.Row or *sql.Rows.
@@ -183,19 +237,25 @@ func list[T any](ctx context.Context, c conn, what string, scan func(scanner) (T
 	if err != nil {
 		return nil, fmt.Errorf("list %s: %w", what, err)
 	}
+	out, err := collect(rows, scan)
+	if err != nil {
+		return nil, fmt.Errorf("list %s: %w", what, err)
+	}
+	return out, nil
+}
+
+// collect scans every row and closes rows.
+func collect[T any](rows rows, scan func(scanner) (T, error)) ([]T, error) {
 	defer rows.Close()
 	var out []T
 	for rows.Next() {
 		v, err := scan(rows)
 		if err != nil {
-			return nil, fmt.Errorf("list %s: %w", what, err)
+			return nil, err
 		}
 		out = append(out, v)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("list %s: %w", what, err)
-	}
-	return out, nil
+	return out, rows.Err()
 }
 
 // execOne runs a statement that must touch exactly one row of the clinic;

@@ -33,3 +33,7 @@ func OpenAtVersion(ctx context.Context, dsn, dataDir string, version int) (*DB, 
 // them bypasses the store's rules (tenancy, ids, the schedule version), so
 // only tests may have them.
 func (db *DB) Pools() (write, read *sql.DB) { return db.write, db.read }
+
+// MaxBatch returns the most booking transactions one commit has held since
+// Open: tests of group commit check that they made groups at all.
+func (db *DB) MaxBatch() int64 { return db.maxBatch.Load() }

@@ -33,6 +33,7 @@ const maxGroup = 64
 
 type groupRequest struct {
 	ctx      context.Context
+	clinicID string
 	fn       func(tx clinic.BookingTx) error
 	done     chan error
 	panicked any // what fn panicked with, raised again in the caller
@@ -53,8 +54,8 @@ func newGroupCommitter(db *DB) *groupCommitter {
 }
 
 // run hands fn to the writer and waits for its durable outcome.
-func (g *groupCommitter) run(ctx context.Context, fn func(tx clinic.BookingTx) error) error {
-	r := &groupRequest{ctx: ctx, fn: fn, done: make(chan error, 1)}
+func (g *groupCommitter) run(ctx context.Context, clinicID string, fn func(tx clinic.BookingTx) error) error {
+	r := &groupRequest{ctx: ctx, clinicID: clinicID, fn: fn, done: make(chan error, 1)}
 	select {
 	case g.requests <- r:
 	case <-ctx.Done():
@@ -102,6 +103,7 @@ func (g *groupCommitter) loop() {
 // commit runs one batch in one transaction and answers every request.
 func (g *groupCommitter) commit(batch []*groupRequest) {
 	results := make([]error, len(batch))
+	g.db.noteBatch(len(batch))
 	answer := func() {
 		for i, r := range batch {
 			r.done <- results[i]
@@ -166,7 +168,7 @@ func (g *groupCommitter) runOne(sqlTx *sql.Tx, r *groupRequest) (err error, brok
 	if _, err := sqlTx.ExecContext(ctx, "SAVEPOINT booking"); err != nil {
 		return fmt.Errorf("booking savepoint: %w", err), true
 	}
-	tx := &bookingTx{db: g.db, c: g.db.inTx(sqlTx, true)}
+	tx := &bookingTx{db: g.db, c: g.db.inTx(sqlTx, true), clinicID: r.clinicID}
 	defer func() {
 		if v := recover(); v != nil {
 			r.panicked = v

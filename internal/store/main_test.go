@@ -53,23 +53,32 @@ func visit(f store.Fixture, i int, start time.Time, d time.Duration) clinic.Appo
 	}
 }
 
-// insert stores appointments in one booking transaction.
+// insert stores appointments, in one booking transaction per clinic.
 func insert(t *testing.T, db *store.DB, as ...clinic.Appointment) []clinic.Appointment {
 	t.Helper()
-	var out []clinic.Appointment
-	err := db.InBookingTx(context.Background(), func(tx clinic.BookingTx) error {
-		out = out[:0]
-		for _, a := range as {
-			stored, err := tx.InsertAppointment(context.Background(), a)
-			if err != nil {
-				return err
-			}
-			out = append(out, stored)
+	out := make([]clinic.Appointment, len(as))
+	done := map[string]bool{}
+	for _, first := range as {
+		if done[first.ClinicID] {
+			continue
 		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
+		done[first.ClinicID] = true
+		err := db.InBookingTx(context.Background(), first.ClinicID, func(tx clinic.BookingTx) error {
+			for i, a := range as {
+				if a.ClinicID != first.ClinicID {
+					continue
+				}
+				stored, err := tx.InsertAppointment(context.Background(), a)
+				if err != nil {
+					return err
+				}
+				out[i] = stored
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
 	}
 	return out
 }

@@ -103,7 +103,7 @@ func TestScheduleWindow(t *testing.T) {
 			check(t, d)
 		})
 		t.Run("in a booking transaction", func(t *testing.T) {
-			ok(t, db.InBookingTx(ctx, func(tx clinic.BookingTx) error {
+			ok(t, db.InBookingTx(ctx, q.ClinicID, func(tx clinic.BookingTx) error {
 				d, err := tx.Schedule(ctx, q)
 				if err == nil {
 					check(t, d)

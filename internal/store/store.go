@@ -6,14 +6,17 @@
 // The no-double-booking guarantee rests only on what SQLite, PostgreSQL and
 // the PostgreSQL-compatible distributed engines all provide: on SQLite a
 // booking transaction holds the database's write lock from BEGIN IMMEDIATE
-// to COMMIT; on PostgreSQL it runs SERIALIZABLE and is retried on
-// serialization failure. No exclusion constraint, no advisory lock.
+// to COMMIT; on PostgreSQL it runs at READ COMMITTED and takes its clinic's
+// row lock before its first read, so a clinic's bookings run one at a time
+// across processes. No exclusion constraint, no advisory lock.
 //
 // Files: store.go opens the pools; dialect.go is the engine differences and
 // error mapping; migrate.go and migrations/ the schema; catalog.go,
 // staff.go, users.go, clients.go and appointments.go the tables; booking.go
-// the schedule read and the booking transaction; codec.go the JSON of
-// nested lists; datagen.go fixtures and bulk data for tests and benchmarks.
+// the schedule read and the booking transaction, groupcommit.go its group
+// commit on SQLite and pgbooking.go its pipelined round trips and group
+// commit on PostgreSQL; codec.go the JSON of nested lists; datagen.go
+// fixtures and bulk data for tests and benchmarks.
 package store
 
 import (
@@ -28,6 +31,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -64,6 +68,8 @@ type DB struct {
 	clinics  clinicCache     // SQLite only
 	writeGen atomic.Uint64   // moves on after every commit of a write (see clinicCache)
 	group    *groupCommitter // SQLite only
+	pgGroups sync.Map        // PostgreSQL: clinic id -> *pgGroup (pgbooking.go)
+	maxBatch atomic.Int64    // the most booking transactions one commit has held
 	// Statements prepared once per query text (SQLite only; see prepared.go).
 	readStmts, writeStmts *prepared
 }
@@ -209,6 +215,16 @@ func (db *DB) Path() string { return db.path }
 // was run again after a serialization failure: a measure of contention,
 // for metrics and load tests.
 func (db *DB) BookingRetries() int64 { return db.retries.Load() }
+
+// noteBatch records a commit of n booking transactions.
+func (db *DB) noteBatch(n int) {
+	for {
+		old := db.maxBatch.Load()
+		if int64(n) <= old || db.maxBatch.CompareAndSwap(old, int64(n)) {
+			return
+		}
+	}
+}
 
 // Ping checks that the database answers.
 func (db *DB) Ping(ctx context.Context) error {

@@ -74,20 +74,20 @@ func TestTenancy(t *testing.T) {
 				return err
 			}},
 			{"tx get appointment", func() error {
-				return db.InBookingTx(ctx, func(tx clinic.BookingTx) error {
+				return db.InBookingTx(ctx, A, func(tx clinic.BookingTx) error {
 					_, err := tx.GetAppointment(ctx, A, bVisit.ID)
 					return err
 				})
 			}},
 			{"tx update appointment", func() error {
-				return db.InBookingTx(ctx, func(tx clinic.BookingTx) error {
+				return db.InBookingTx(ctx, A, func(tx clinic.BookingTx) error {
 					v := bVisit
 					v.ClinicID, v.Status = A, clinic.StatusCancelled
 					return tx.UpdateAppointment(ctx, v)
 				})
 			}},
 			{"tx insert with B's therapist", func() error {
-				return db.InBookingTx(ctx, func(tx clinic.BookingTx) error {
+				return db.InBookingTx(ctx, A, func(tx clinic.BookingTx) error {
 					v := visit(a, 0, bVisit.Start, time.Hour)
 					v.TherapistID = b.Therapists[0].ID
 					_, err := tx.InsertAppointment(ctx, v)
@@ -95,7 +95,7 @@ func TestTenancy(t *testing.T) {
 				})
 			}},
 			{"tx insert for B's client", func() error {
-				return db.InBookingTx(ctx, func(tx clinic.BookingTx) error {
+				return db.InBookingTx(ctx, A, func(tx clinic.BookingTx) error {
 					v := visit(a, 0, bVisit.Start, time.Hour)
 					v.ClientID = b.Clients[0].ID
 					_, err := tx.InsertAppointment(ctx, v)

@@ -30,7 +30,7 @@ func TestScheduleVersion(t *testing.T) {
 		var kit clinic.Equipment
 		var th clinic.Therapist
 		var svc clinic.Service
-		tx := func(fn func(tx clinic.BookingTx) error) error { return db.InBookingTx(ctx, fn) }
+		tx := func(fn func(tx clinic.BookingTx) error) error { return db.InBookingTx(ctx, C, fn) }
 		steps := []struct {
 			name  string
 			write func() error
@@ -177,7 +177,7 @@ func TestClinicBySlugSeesEveryWrite(t *testing.T) {
 				t.Fatal("the version moved without a write")
 			}
 			start := time.Date(2027, 1, 4, 9, 0, 0, 0, time.UTC)
-			if err := db.InBookingTx(ctx, func(tx clinic.BookingTx) error {
+			if err := db.InBookingTx(ctx, f.Clinic.ID, func(tx clinic.BookingTx) error {
 				_, err := tx.InsertAppointment(ctx, visit(f, 0, start, 50*time.Minute))
 				return err
 			}); err != nil {
