@@ -151,7 +151,7 @@ func serve(ctx context.Context, o options, st clinic.Store, log *slog.Logger, st
 	}
 	fmt.Fprintf(stdout, "knead listening on %s (%s)\n", url, where)
 	if logins != nil {
-		fmt.Fprintf(stdout, "demo clinic: %s/api/v1/clinics/%s\n", url, demo.Slug)
+		fmt.Fprintf(stdout, "demo clinic: %s/c/%s (API: %s/api/v1/clinics/%s)\n", url, demo.Slug, url, demo.Slug)
 		fmt.Fprintln(stdout, "demo staff logins (clinic \"demo\"):")
 		for _, l := range logins {
 			fmt.Fprintf(stdout, "  %-11s %-28s password %s\n", l.Role, l.Email, l.Password)

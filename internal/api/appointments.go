@@ -1,12 +1,10 @@
 package api
 
 import (
-	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -234,18 +232,11 @@ func (a *API) withAlternatives(ctx context.Context, err error, req booking.Reque
 	if !ok || ce.Code != clinic.EConflict {
 		return queryNotFound(err)
 	}
-	day := civil.DateOf(req.Start.UTC())
-	av, qerr := booking.Slots(ctx, a.store, booking.Query{ClinicID: req.ClinicID, LocationID: req.LocationID, ServiceID: req.ServiceID,
-		TherapistID: req.TherapistID, From: day.AddDays(-1), To: day.AddDays(7), Staff: req.Staff}, now)
+	av, qerr := booking.Nearest(ctx, a.store, req, now, 5)
 	if qerr != nil {
 		return err
 	}
-	want := req.Start.UnixNano()
-	distance := func(s schedule.CompactSlot) int64 { return max(s.Start-want, want-s.Start) }
-	slices.SortStableFunc(av.Slots, func(x, y schedule.CompactSlot) int { return cmp.Compare(distance(x), distance(y)) })
-	alts := av.Slots[:min(5, len(av.Slots))]
-	slices.SortFunc(alts, func(x, y schedule.CompactSlot) int { return cmp.Compare(x.Start, y.Start) })
-	return &takenError{cause: ce, alternatives: slotsJSON(av, alts, req.LocationID)}
+	return &takenError{cause: ce, alternatives: slotsJSON(av, av.Slots, req.LocationID)}
 }
 
 // actor returns who is changing a booking: staff with the Book right, or a

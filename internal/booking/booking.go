@@ -2,9 +2,11 @@ package booking
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"net/mail"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -90,6 +92,26 @@ func Slots(ctx context.Context, st clinic.BookingStore, q Query, now time.Time) 
 		ids[i] = t.ID
 	}
 	return Availability{Zone: req.Zone, Slots: slots, ValidUntil: validUntil(req, slots), therapists: ids}, nil
+}
+
+// Nearest returns, in time order, up to n free slots nearest in time to
+// r.Start for r's service, location and therapist (or any), from the day
+// before to a week after: what to offer a client whose time was just taken.
+func Nearest(ctx context.Context, st clinic.BookingStore, r Request, now time.Time, n int) (Availability, error) {
+	day := civil.DateOf(r.Start.UTC())
+	av, err := Slots(ctx, st, Query{ClinicID: r.ClinicID, LocationID: r.LocationID, ServiceID: r.ServiceID,
+		TherapistID: r.TherapistID, From: day.AddDays(-1), To: day.AddDays(7), Staff: r.Staff}, now)
+	if err != nil {
+		return Availability{}, err
+	}
+	want := r.Start.UnixNano()
+	distance := func(s schedule.CompactSlot) int64 { return max(s.Start-want, want-s.Start) }
+	slots := slices.Clone(av.Slots)
+	slices.SortStableFunc(slots, func(x, y schedule.CompactSlot) int { return cmp.Compare(distance(x), distance(y)) })
+	slots = slots[:min(n, len(slots))]
+	slices.SortFunc(slots, func(x, y schedule.CompactSlot) int { return cmp.Compare(x.Start, y.Start) })
+	av.Slots = slots
+	return av, nil
 }
 
 // Request asks to book one visit.

@@ -13,6 +13,7 @@ import (
 
 	"knead/internal/api"
 	"knead/internal/clinic"
+	"knead/internal/web"
 )
 
 // Deps is what the server needs.
@@ -42,6 +43,7 @@ func New(d Deps) http.Handler {
 		_, _ = w.Write(doc)
 	})
 	mux.HandleFunc("/api/", a.NotFound)
+	web.New(web.Deps{Store: d.Store, Log: d.Log, Now: d.Now}).Register(mux)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = w.Write([]byte("ok\n"))
