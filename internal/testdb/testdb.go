@@ -56,6 +56,10 @@ func Main(m *testing.M) {
 	os.Exit(run(m))
 }
 
+// Run is Main without the exit: it returns m.Run's code, for a TestMain
+// that sets up more around it (see browsertest.Around).
+func Run(m *testing.M) int { return run(m) }
+
 func run(m *testing.M) int {
 	if !flag.Parsed() {
 		flag.Parse() // for testing.Verbose; m.Run would parse them anyway
