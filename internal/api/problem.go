@@ -40,6 +40,8 @@ func statusOf(code string) int {
 		return http.StatusUnauthorized
 	case clinic.EForbidden:
 		return http.StatusForbidden
+	case clinic.ETooMany:
+		return http.StatusTooManyRequests
 	default:
 		return http.StatusInternalServerError
 	}
@@ -53,6 +55,7 @@ var titles = map[int]string{
 	http.StatusConflict:              "Conflict",
 	http.StatusRequestEntityTooLarge: "Request too large",
 	http.StatusUnsupportedMediaType:  "Unsupported media type",
+	http.StatusTooManyRequests:       "Too many attempts",
 	http.StatusUnprocessableEntity:   "Invalid request",
 	http.StatusInternalServerError:   "Internal error",
 }

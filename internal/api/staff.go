@@ -1,6 +1,7 @@
 package api
 
 import (
+	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -38,6 +39,10 @@ func (a *API) login(w http.ResponseWriter, r *http.Request) error {
 	if err := v.Err(); err != nil {
 		return err
 	}
+	throttle := auth.NewThrottle(body.Clinic, body.Email, ClientAddress(r))
+	if err := throttle.Check(r.Context(), a.store, a.now()); err != nil {
+		return err
+	}
 	c, u, err := a.staffByEmail(r, body.Clinic, strings.TrimSpace(body.Email))
 	if err != nil {
 		return err
@@ -46,7 +51,13 @@ func (a *API) login(w http.ResponseWriter, r *http.Request) error {
 	// that timing does not tell which part was wrong.
 	if !auth.CheckPassword(u.PasswordHash, body.Password) {
 		a.log.InfoContext(r.Context(), "login refused", "clinic", body.Clinic)
+		if err := throttle.Failed(r.Context(), a.store, a.now()); err != nil {
+			return err
+		}
 		return clinic.Errorf(clinic.EUnauthorized, "The clinic, email or password is wrong.")
+	}
+	if err := throttle.Succeeded(r.Context(), a.store); err != nil {
+		return err
 	}
 	tok, hash, err := auth.NewToken()
 	if err != nil {
@@ -236,4 +247,14 @@ func (a *API) listClients(w http.ResponseWriter, r *http.Request) error {
 	}
 	writeJSON(w, http.StatusOK, Items[clinic.Client]{Items: list})
 	return nil
+}
+
+// ClientAddress is the network address a request came from, without its
+// port: what login throttling counts per address.
+func ClientAddress(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
 }

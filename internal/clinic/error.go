@@ -15,6 +15,7 @@ const (
 	EUnauthorized = "unauthorized" // no or bad credentials (401)
 	EForbidden    = "forbidden"    // authenticated, but not allowed (403)
 	EPolicy       = "policy"       // refused by the clinic's policy, e.g. too late to cancel online (422)
+	ETooMany      = "too_many"     // too many attempts: wait and try again (429)
 	EInternal     = "internal"     // anything else; never shown to a client in detail (500)
 )
 

@@ -19,6 +19,7 @@ import (
 type CatalogStore interface {
 	CreateClinic(ctx context.Context, c Clinic) (Clinic, error)
 	ClinicBySlug(ctx context.Context, slug string) (Clinic, error)
+	GetClinic(ctx context.Context, id string) (Clinic, error)
 	ListClinics(ctx context.Context) ([]Clinic, error)
 	UpdateClinic(ctx context.Context, c Clinic) (Clinic, error)
 
@@ -65,6 +66,13 @@ type UserStore interface {
 	// SessionByTokenHash returns the live session (expires after now) and its user.
 	SessionByTokenHash(ctx context.Context, tokenHash []byte, now time.Time) (Session, User, error)
 	DeleteSession(ctx context.Context, tokenHash []byte) error
+
+	// NoteLoginFailure counts a failed login for key in its window and
+	// returns the count; LoginFailures reads it and when the window ends;
+	// ClearLoginFailures forgets it. See auth.Throttle.
+	NoteLoginFailure(ctx context.Context, key string, now time.Time, window time.Duration) (int, error)
+	LoginFailures(ctx context.Context, key string, now time.Time, window time.Duration) (int, time.Time, error)
+	ClearLoginFailures(ctx context.Context, key string) error
 }
 
 // Session is a staff login: a bearer token, kept only as its SHA-256.

@@ -1,7 +1,10 @@
 package server_test
 
 import (
+	"fmt"
+	"strings"
 	"testing"
+	"time"
 )
 
 func TestRolesAndTenancy(t *testing.T) {
@@ -75,6 +78,35 @@ func TestRolesAndTenancy(t *testing.T) {
 		f.clock.Add(13 * 60 * 60 * 1e9)
 		if r := f.do("GET", f.path("/rooms"), ana, nil); r.Status != 401 {
 			t.Fatalf("token after 13 hours: %d", r.Status)
+		}
+	})
+}
+
+// TestLoginThrottle: five wrong passwords for one account lock it for the
+// window, even with the right password, and say how long to wait; another
+// account is not locked; the lock lifts when the window has passed.
+func TestLoginThrottle(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, engine string) {
+		f := newBareServer(t, engine, "test")
+		login := func(password string) response {
+			return f.do("POST", "/api/v1/auth/login", "", map[string]any{"clinic": "test", "email": ownerEmail, "password": password})
+		}
+		for i := range 5 {
+			if r := login("wrong password " + fmt.Sprint(i)); r.Status != 401 {
+				t.Fatalf("attempt %d: %d %s", i, r.Status, r.Body)
+			}
+		}
+		r := login(ownerPassword)
+		if r.Status != 429 || !strings.Contains(string(r.Body), "Please wait 15 minutes") {
+			t.Fatalf("sixth attempt with the right password: %d %s", r.Status, r.Body)
+		}
+		r.problem(t)
+		if r := f.do("POST", "/api/v1/auth/login", "", map[string]any{"clinic": "test", "email": "someone@example.com", "password": "x"}); r.Status != 401 {
+			t.Fatalf("another account: %d", r.Status)
+		}
+		f.clock.Add(16 * time.Minute)
+		if r := login(ownerPassword); r.Status != 200 {
+			t.Fatalf("after the window: %d %s", r.Status, r.Body)
 		}
 	})
 }

@@ -322,3 +322,60 @@ func TestPageSecurity(t *testing.T) {
 	v.get("/static/app.css").must(t, 404)
 	v.get("/no/such/page").must(t, 404).has(t, "Page not found")
 }
+
+func TestStaffLoginPages(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, engine string) {
+		f := newFixture(t, engine)
+		f.mustDo("POST", f.path("/users"), f.owner, map[string]any{"email": "ana@example.com", "name": "Ana", "role": "therapist",
+			"therapist": f.ana, "password": "therapist pass"}, 201, nil)
+		f.mustDo("POST", f.path("/appointments"), "", f.bookBody(f.swedish, f.ana, at(4, 10, 0), "Cy Park"), 201, nil)
+		f.mustDo("POST", f.path("/appointments"), "", f.bookBody(f.swedish, f.ben, at(4, 11, 0), "Di Ross"), 201, nil)
+
+		v := newVisitor(t, f)
+		v.get("/staff").must(t, 303)
+		login := v.get("/login").must(t, 200)
+		form := login.form(t, "/login", 0)
+		form.Set("email", ownerEmail)
+		form.Set("password", "not it")
+		v.post("/login", form).must(t, 401).has(t, "The clinic, email or password is wrong.")
+		form.Set("password", ownerPassword)
+		in := v.post("/login", form).must(t, 303)
+		if in.Location != "/staff" {
+			t.Fatalf("login went to %q", in.Location)
+		}
+		cookie := in.Header.Get("Set-Cookie")
+		for _, want := range []string{"knead_session=", "HttpOnly", "SameSite=Lax"} {
+			if !strings.Contains(cookie, want) {
+				t.Errorf("session cookie %q lacks %s", cookie, want)
+			}
+		}
+		day := v.get("/staff").must(t, 200)
+		day.has(t, "Olive Owner · Owner", "Monday 4 January 2027 at Queen West", "Ana", "10:00–11:00 Swedish 60", "Ben", "11:00–12:00 Swedish 60")
+		out := day.form(t, "/logout", 0)
+		v.post("/logout", out).must(t, 303)
+		v.get("/staff").must(t, 303)
+
+		// A therapist sees only their own column.
+		ana := newVisitor(t, f)
+		af := ana.get("/login").must(t, 200).form(t, "/login", 0)
+		af.Set("email", "ana@example.com")
+		af.Set("password", "therapist pass")
+		ana.post("/login", af).must(t, 303)
+		mine := ana.get("/staff").must(t, 200)
+		mine.has(t, "Ana · Therapist", "10:00–11:00 Swedish 60")
+		if strings.Contains(mine.text(), "Di Ross") || strings.Contains(mine.text(), "11:00–12:00") {
+			t.Fatalf("a therapist sees another's visits:\n%s", mine.text())
+		}
+
+		// Guessing: five wrong passwords lock the account for a while.
+		g := newVisitor(t, f)
+		gf := g.get("/login").must(t, 200).form(t, "/login", 0)
+		gf.Set("email", ownerEmail)
+		for i := range 5 {
+			gf.Set("password", "guess "+string(rune('a'+i)))
+			g.post("/login", gf).must(t, 401)
+		}
+		gf.Set("password", ownerPassword)
+		g.post("/login", gf).must(t, 429).has(t, "Too many failed logins. Please wait 15 minutes")
+	})
+}

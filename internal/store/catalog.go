@@ -79,6 +79,11 @@ func (db *DB) ClinicBySlug(ctx context.Context, slug string) (clinic.Clinic, err
 	return c, err
 }
 
+// GetClinic returns the clinic id.
+func (db *DB) GetClinic(ctx context.Context, id string) (clinic.Clinic, error) {
+	return getOne(ctx, db.r(), "Clinic", scanClinic, "SELECT "+clinicCols+" FROM clinics WHERE id = ?", id)
+}
+
 // ListClinics returns every clinic, ordered by slug.
 func (db *DB) ListClinics(ctx context.Context) ([]clinic.Clinic, error) {
 	cs, err := list(ctx, db.r(), "clinics", scanClinic, "SELECT "+clinicCols+" FROM clinics")

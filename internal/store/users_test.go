@@ -102,3 +102,46 @@ func TestSessions(t *testing.T) {
 		ok(t, db.DeleteSession(ctx, s.TokenHash)) // logging out twice is fine
 	})
 }
+
+// TestLoginFailures: failures count within a window per key, the window
+// restarts once it has passed, and clearing forgets them.
+func TestLoginFailures(t *testing.T) {
+	forEach(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		t0 := time.Date(2027, 5, 3, 10, 0, 0, 0, time.UTC)
+		const window = 15 * time.Minute
+		steps := []struct {
+			name     string
+			at       time.Duration
+			key      string
+			wantNote int // count after noting a failure (0: do not note)
+			wantRead int
+		}{
+			{"first", 0, "a", 1, 1},
+			{"second", time.Minute, "a", 2, 2},
+			{"other key", 2 * time.Minute, "b", 1, 1},
+			{"still in the window", 14 * time.Minute, "a", 3, 3},
+			{"read after the window", 16 * time.Minute, "a", 0, 0},
+			{"a new window", 16 * time.Minute, "a", 1, 1},
+		}
+		for _, s := range steps {
+			now := t0.Add(s.at)
+			if s.wantNote > 0 {
+				n, err := db.NoteLoginFailure(ctx, s.key, now, window)
+				ok(t, err)
+				if n != s.wantNote {
+					t.Fatalf("%s: noted count %d, want %d", s.name, n, s.wantNote)
+				}
+			}
+			n, _, err := db.LoginFailures(ctx, s.key, now, window)
+			ok(t, err)
+			if n != s.wantRead {
+				t.Fatalf("%s: read count %d, want %d", s.name, n, s.wantRead)
+			}
+		}
+		ok(t, db.ClearLoginFailures(ctx, "b"))
+		if n, _, err := db.LoginFailures(ctx, "b", t0.Add(3*time.Minute), window); err != nil || n != 0 {
+			t.Fatalf("after clearing: %d, %v", n, err)
+		}
+	})
+}

@@ -88,5 +88,3 @@ func firstLocation(b *testing.B, h http.Handler, path string) string {
 	}
 	return m[1]
 }
-
-func TestMain(m *testing.M) { testdb.Main(m) }

@@ -52,6 +52,10 @@ func (w *Web) Register(mux *http.ServeMux) {
 	mux.Handle("POST /c/{clinic}/book", w.page(w.bookSubmit))
 	mux.Handle("GET /c/{clinic}/visit/{id}", w.page(w.visitPage))
 	mux.Handle("POST /c/{clinic}/visit/{id}/cancel", w.page(w.visitCancel))
+	mux.Handle("GET /login", w.page(w.loginPage))
+	mux.Handle("POST /login", w.pageW(w.loginSubmit))
+	mux.Handle("POST /logout", w.pageW(w.logout))
+	mux.Handle("GET /staff", w.page(w.staffHome))
 	mux.HandleFunc("GET /static/{file}", w.assets.serve)
 	mux.Handle("/", w.page(func(*http.Request) (*view, error) {
 		return nil, clinic.Errorf(clinic.ENotFound, "There is no page here.")
@@ -81,6 +85,11 @@ type frame struct {
 // template error is a 500, never half a page) and turns errors into a
 // readable error page with the right status.
 func (w *Web) page(h func(r *http.Request) (*view, error)) http.Handler {
+	return w.pageW(func(_ http.ResponseWriter, r *http.Request) (*view, error) { return h(r) })
+}
+
+// pageW is page for handlers that set cookies.
+func (w *Web) pageW(h func(rw http.ResponseWriter, r *http.Request) (*view, error)) http.Handler {
 	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		pageHeaders(rw)
 		token := csrfToken(rw, r)
@@ -92,7 +101,7 @@ func (w *Web) page(h func(r *http.Request) (*view, error)) http.Handler {
 		if r.Method == http.MethodPost && !csrfValid(r, token) {
 			err = errCSRF
 		} else {
-			v, err = h(r)
+			v, err = h(rw, r)
 		}
 		if err != nil {
 			v = w.errorView(r.Context(), err)
@@ -155,6 +164,8 @@ func (w *Web) errorView(ctx context.Context, err error) *view {
 		status, heading = http.StatusConflict, "That has changed"
 	case clinic.EInvalid:
 		status = http.StatusUnprocessableEntity
+	case clinic.ETooMany:
+		status = http.StatusTooManyRequests
 	}
 	return &view{page: "error.html", status: status, title: heading, data: errorPage{heading, ce.Message}}
 }
