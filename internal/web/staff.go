@@ -127,6 +127,8 @@ func (w *Web) staff(r *http.Request) (clinic.Clinic, clinic.User, error) {
 	return c, u, err
 }
 
+func (w *Web) registerStaff(mux *http.ServeMux) {}
+
 // staffDay is the front desk's view of one day at one location.
 type staffDay struct {
 	Clinic    clinic.Clinic

@@ -56,6 +56,9 @@ func (w *Web) Register(mux *http.ServeMux) {
 	mux.Handle("POST /login", w.pageW(w.loginSubmit))
 	mux.Handle("POST /logout", w.pageW(w.logout))
 	mux.Handle("GET /staff", w.page(w.staffHome))
+	w.registerStaff(mux)  // staff.go: the front desk's actions
+	w.registerSetup(mux)  // setup.go: the owner's setup
+	w.registerPortal(mux) // portal.go: client accounts
 	mux.HandleFunc("GET /static/{file}", w.assets.serve)
 	mux.Handle("/", w.page(func(*http.Request) (*view, error) {
 		return nil, clinic.Errorf(clinic.ENotFound, "There is no page here.")
