@@ -121,6 +121,7 @@ type AppointmentJSON struct {
 	Room        string `json:"room,omitempty"`
 	Client      string `json:"client,omitempty"`
 	CancelFee   int64  `json:"cancel_fee,omitempty"`
+	CheckedIn   string `json:"checked_in,omitempty"` // staff only: when the client arrived
 	CancelToken string `json:"cancel_token,omitempty"`
 }
 
@@ -160,6 +161,9 @@ func appointmentIn(z *zones, ap clinic.Appointment, showClient bool) Appointment
 		Therapist: ap.TherapistID, Location: ap.LocationID, Service: ap.ServiceID, CancelFee: ap.CancelFee}
 	if showClient {
 		out.Room, out.Client = ap.RoomID, ap.ClientID
+		if !ap.CheckedIn.IsZero() {
+			out.CheckedIn = ap.CheckedIn.In(zone).Format(time.RFC3339)
+		}
 	}
 	return out
 }
@@ -308,6 +312,28 @@ func (a *API) reschedule(w http.ResponseWriter, r *http.Request) error {
 		return notFoundAs(err, "appointment")
 	}
 	writeJSON(w, http.StatusOK, a.appointmentJSON(r.Context(), ap, actor.Staff))
+	return nil
+}
+
+// MarkJSON is the body of a check-in, completion or no-show.
+type MarkJSON struct {
+	Mark string `json:"mark"` // check_in, complete or no_show
+}
+
+func (a *API) mark(w http.ResponseWriter, r *http.Request) error {
+	var body MarkJSON
+	if err := decode(w, r, &body); err != nil {
+		return err
+	}
+	c, _, err := a.staff(r, auth.Book)
+	if err != nil {
+		return err
+	}
+	ap, err := booking.Mark(r.Context(), a.store, c.ID, r.PathValue("id"), body.Mark, a.now())
+	if err != nil {
+		return notFoundAs(err, "appointment")
+	}
+	writeJSON(w, http.StatusOK, a.appointmentJSON(r.Context(), ap, true))
 	return nil
 }
 

@@ -30,6 +30,7 @@ var schemaTypes = map[string]any{
 	"Appointment":       AppointmentJSON{},
 	"CancelRequest":     CancelJSON{},
 	"RescheduleRequest": RescheduleJSON{},
+	"MarkRequest":       MarkJSON{},
 	"Login":             LoginJSON{},
 	"Token":             TokenJSON{},
 	"NewUser":           NewUserJSON{},
@@ -55,6 +56,7 @@ var required = map[string][]string{
 	"Problem":           {"type", "title", "status"},
 	"FieldError":        {"field", "message"},
 	"RescheduleRequest": {"start"},
+	"MarkRequest":       {"mark"},
 }
 
 var (

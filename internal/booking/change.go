@@ -10,11 +10,15 @@ import (
 )
 
 // Actor is who asks to change a booking: staff of the clinic, or a client
-// holding the booking's cancel token.
+// holding the booking's cancel token or owning the booking.
 type Actor struct {
 	Staff       bool
 	CancelToken string
-	WaiveFee    bool // staff may waive a late-cancellation fee
+	// Owner: the caller has proven the booking is the client's own (it is
+	// linked to their logged-in account). The policy applies as to a
+	// client with the token.
+	Owner    bool
+	WaiveFee bool // staff may waive a late-cancellation fee
 }
 
 // load reads the appointment the actor wants to change and checks that
@@ -24,7 +28,7 @@ func (a Actor) load(ctx context.Context, tx clinic.BookingTx, clinicID, id strin
 	if err != nil {
 		return appt, err
 	}
-	if !a.Staff && !auth.TokenMatches(a.CancelToken, appt.CancelTokenHash) {
+	if !a.Staff && !a.Owner && !auth.TokenMatches(a.CancelToken, appt.CancelTokenHash) {
 		return appt, clinic.Errorf(clinic.EForbidden, "The cancel token does not match this booking.")
 	}
 	return appt, nil

@@ -102,3 +102,50 @@ func TestValidUntil(t *testing.T) {
 		})
 	}
 }
+
+func TestMarked(t *testing.T) {
+	start := time.Date(2027, 1, 4, 15, 0, 0, 0, time.UTC)
+	booked := clinic.Appointment{Status: clinic.StatusBooked, Start: start, End: start.Add(time.Hour)}
+	in := booked
+	in.CheckedIn = start.Add(-5 * time.Minute)
+	done := booked
+	done.Status = clinic.StatusCompleted
+	tests := []struct {
+		name       string
+		a          clinic.Appointment
+		mark       string
+		now        time.Time
+		wantCode   string
+		wantStatus string
+		checkedIn  bool
+	}{
+		{"check in ten minutes early", booked, MarkCheckIn, start.Add(-10 * time.Minute), "", clinic.StatusBooked, true},
+		{"check in too early", booked, MarkCheckIn, start.Add(-3 * time.Hour), clinic.EPolicy, "", false},
+		{"check in after the end", booked, MarkCheckIn, start.Add(time.Hour), clinic.EPolicy, "", false},
+		{"check in twice keeps the first time", in, MarkCheckIn, start, "", clinic.StatusBooked, true},
+		{"complete during the visit", in, MarkComplete, start.Add(30 * time.Minute), "", clinic.StatusCompleted, true},
+		{"complete before the start", booked, MarkComplete, start.Add(-time.Minute), clinic.EPolicy, "", false},
+		{"no-show after the start", booked, MarkNoShow, start.Add(15 * time.Minute), "", clinic.StatusNoShow, false},
+		{"no-show of a client who came", in, MarkNoShow, start.Add(15 * time.Minute), clinic.EPolicy, "", false},
+		{"no-show before the start", booked, MarkNoShow, start.Add(-time.Minute), clinic.EPolicy, "", false},
+		{"anything of a completed visit", done, MarkNoShow, start.Add(2 * time.Hour), clinic.EConflict, "", false},
+		{"an unknown mark", booked, "teleport", start, clinic.EInvalid, "", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := marked(tc.a, tc.mark, tc.now)
+			if code := clinic.ErrorCode(err); err != nil && code != tc.wantCode || err == nil && tc.wantCode != "" {
+				t.Fatalf("error %v, want code %q", err, tc.wantCode)
+			}
+			if tc.wantCode != "" {
+				return
+			}
+			if got.Status != tc.wantStatus || got.CheckedIn.IsZero() == tc.checkedIn {
+				t.Fatalf("got status %s, checked in %v", got.Status, got.CheckedIn)
+			}
+			if tc.a.CheckedIn.IsZero() == false && !got.CheckedIn.Equal(tc.a.CheckedIn) {
+				t.Fatalf("check-in time moved from %v to %v", tc.a.CheckedIn, got.CheckedIn)
+			}
+		})
+	}
+}

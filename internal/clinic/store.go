@@ -167,7 +167,7 @@ type BookingTx interface {
 	Schedule(ctx context.Context, q ScheduleQuery) (ScheduleData, error)
 	GetAppointment(ctx context.Context, clinicID, id string) (Appointment, error)
 	InsertAppointment(ctx context.Context, a Appointment) (Appointment, error) // makes the ID
-	// UpdateAppointment writes status, times, therapist, room, equipment,
+	// UpdateAppointment writes status, check-in, times, therapist, room, equipment,
 	// buffers, cancel fee and cancelled time of an existing appointment.
 	UpdateAppointment(ctx context.Context, a Appointment) error
 	// UpsertClient finds the clinic's client by email (case-insensitive) and
@@ -220,6 +220,7 @@ type Store interface {
 	CatalogStore
 	UserStore
 	BookingStore
+	AccountStore
 	// Ping checks the database answers; Close releases it.
 	Ping(ctx context.Context) error
 	Close() error

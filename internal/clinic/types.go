@@ -179,6 +179,7 @@ type Appointment struct {
 	CancelFee       int64         `json:"cancel_fee,omitempty"`
 	Created         time.Time     `json:"created"`
 	Cancelled       time.Time     `json:"-"`
+	CheckedIn       time.Time     `json:"checked_in,omitzero"` // when the client arrived
 	CancelTokenHash []byte        `json:"-"`
 }
 

@@ -350,7 +350,8 @@ func TestStaffLoginPages(t *testing.T) {
 			}
 		}
 		day := v.get("/staff").must(t, 200)
-		day.has(t, "Olive Owner · Owner", "Monday 4 January 2027 at Queen West", "Ana", "10:00–11:00 Swedish 60", "Ben", "11:00–12:00 Swedish 60")
+		day.has(t, "Olive Owner · Owner", "Monday 4 January 2027 at Queen West", "Ana", "10:00–11:00 Cy Park Swedish 60 · Room",
+			"Ben", "11:00–12:00 Di Ross Swedish 60", "Rooms")
 		out := day.form(t, "/logout", 0)
 		v.post("/logout", out).must(t, 303)
 		v.get("/staff").must(t, 303)
@@ -362,7 +363,7 @@ func TestStaffLoginPages(t *testing.T) {
 		af.Set("password", "therapist pass")
 		ana.post("/login", af).must(t, 303)
 		mine := ana.get("/staff").must(t, 200)
-		mine.has(t, "Ana · Therapist", "10:00–11:00 Swedish 60")
+		mine.has(t, "Ana · Therapist", "10:00–11:00 Cy Park Swedish 60")
 		if strings.Contains(mine.text(), "Di Ross") || strings.Contains(mine.text(), "11:00–12:00") {
 			t.Fatalf("a therapist sees another's visits:\n%s", mine.text())
 		}
@@ -377,5 +378,97 @@ func TestStaffLoginPages(t *testing.T) {
 		}
 		gf.Set("password", ownerPassword)
 		g.post("/login", gf).must(t, 429).has(t, "Too many failed logins. Please wait 15 minutes")
+	})
+}
+
+// login logs v in as staff of the fixture's clinic.
+func (v *visitor) login(email, password string) {
+	v.t.Helper()
+	form := v.get("/login").must(v.t, 200).form(v.t, "/login", 0)
+	form.Set("email", email)
+	form.Set("password", password)
+	v.post("/login", form).must(v.t, 303)
+}
+
+func TestFrontDeskPages(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, engine string) {
+		f := newFixture(t, engine)
+		f.mustDo("POST", f.path("/users"), f.owner, map[string]any{"email": "desk@example.com", "name": "Dee Desk", "role": "front_desk",
+			"password": "front desk pass"}, 201, nil)
+		f.mustDo("POST", f.path("/users"), f.owner, map[string]any{"email": "ben@example.com", "name": "Ben", "role": "therapist",
+			"therapist": f.ben, "password": "therapist pass"}, 201, nil)
+		var taken appointment
+		f.mustDo("POST", f.path("/appointments"), "", f.bookBody(f.swedish, f.ana, at(5, 14, 0), "Cy Park"), 201, &taken)
+		desk := newVisitor(t, f)
+		desk.login("desk@example.com", "front desk pass")
+
+		// Book for a new client on Tuesday with Ana: 14:00 is taken, so
+		// it is not offered.
+		times := desk.get("/staff/book?name=Eve+Ng&email=eve%40example.com&phone=%2B1+416+555+0111&service="+f.swedish+
+			"&therapist="+f.ana+"&day=2027-01-05").must(t, 200)
+		times.has(t, "Free times", "09:00 Ana", "12:45 Ana")
+		if strings.Contains(times.text(), "14:00 Ana") {
+			t.Fatalf("a taken time is offered:\n%s", times.text())
+		}
+		slot := times.form(t, "/staff/book", 1) // 09:00 (form 0 is the search)
+		booked := desk.post("/staff/book", slot).must(t, 303)
+		visit := desk.get(booked.Location).must(t, 200)
+		visit.has(t, "Booked.", "Eve Ng, 09:00", "Tuesday 5 January 2027, 09:00–10:00", "eve@example.com")
+		// A forged form for the taken 14:00 is refused: no double booking from here either.
+		slot.Set("start", at(5, 14, 0).Format(time.RFC3339))
+		slot.Set("key", "forged")
+		desk.post("/staff/book", slot).must(t, 422).has(t, "That time is not free")
+
+		// The day: check in ten minutes before, then completed.
+		id := strings.TrimPrefix(strings.Split(booked.Location, "?")[0], "/staff/visit/")
+		f.clock.Set(at(5, 8, 50))
+		desk.get("/staff").must(t, 303) // yesterday's sessions have ended
+		desk.login("desk@example.com", "front desk pass")
+		f.owner = f.login(f.clinic, ownerEmail, ownerPassword)
+		day := desk.get("/staff?day=2027-01-05").must(t, 200)
+		day.has(t, "09:00–10:00 Eve Ng", "14:00–15:00 Cy Park", "Check in")
+		in := desk.post("/staff/visit/"+id+"/mark", day.form(t, "/staff/visit/"+id+"/mark", 0)).must(t, 303)
+		desk.get(in.Location).must(t, 200).has(t, "Checked in.", "arrived at 08:50")
+		if p := desk.get("/staff/visit/"+id).must(t, 200); strings.Contains(p.text(), "Mark a no-show") {
+			t.Fatal("a checked-in visit offers no-show")
+		}
+		f.clock.Set(at(5, 9, 30))
+		fin := desk.get("/staff/visit/"+id).must(t, 200).form(t, "/staff/visit/"+id+"/mark", 0)
+		fin.Set("mark", "complete")
+		desk.post("/staff/visit/"+id+"/mark", fin).must(t, 303)
+		var got appointment
+		f.mustDo("GET", f.path("/appointments/"+id), f.owner, nil, 200, &got)
+		if got.Status != "completed" {
+			t.Fatalf("status %s after completing", got.Status)
+		}
+		// Marking it again is refused with a reason.
+		desk.post("/staff/visit/"+id+"/mark", fin).must(t, 409).has(t, "This visit is completed")
+
+		// Move Cy to 13:00, then cancel inside the window waiving the fee.
+		page := desk.get("/staff/visit/"+taken.ID+"?move=2027-01-05").must(t, 200)
+		move := page.form(t, "/staff/visit/"+taken.ID+"/move", 0)
+		move.Set("start", at(5, 13, 0).Format(time.RFC3339))
+		desk.post("/staff/visit/"+taken.ID+"/move", move).must(t, 303)
+		cancel := desk.get("/staff/visit/"+taken.ID).must(t, 200)
+		cancel.has(t, "13:00–14:00", "the fee is CA$50.00", "Waive the fee")
+		cf := cancel.form(t, "/staff/visit/"+taken.ID+"/cancel", 0)
+		cf.Set("waive", "1")
+		desk.post("/staff/visit/"+taken.ID+"/cancel", cf).must(t, 303)
+		f.mustDo("GET", f.path("/appointments/"+taken.ID), f.owner, nil, 200, &got)
+		if got.Status != "cancelled" || got.CancelFee != 0 {
+			t.Fatalf("after a waived cancellation: %+v", got)
+		}
+
+		// The client search finds Eve with her visit; the week shows it.
+		desk.get("/staff/clients?q=eve").must(t, 200).has(t, "Eve Ng", "eve@example.com")
+		desk.get("/staff/clients?q=eve&client="+got.ID).must(t, 404)
+		desk.get("/staff?view=week&day=2027-01-05").must(t, 200).has(t, "Week of Monday 4 January 2027", "Tue 5 Jan", "09:00")
+
+		// A therapist cannot book or open others' visits.
+		ben := newVisitor(t, f)
+		ben.login("ben@example.com", "therapist pass")
+		ben.get("/staff/book").must(t, 403)
+		ben.get("/staff/clients?q=eve").must(t, 403)
+		ben.get("/staff/visit/"+id).must(t, 404)
 	})
 }

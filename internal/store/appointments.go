@@ -26,20 +26,21 @@ const (
 const DefaultListLimit = 500
 
 const appointmentCols = `clinic_id, id, location_id, service_id, therapist_id, room_id, client_id, start_at, end_at,
-	buffer_before, buffer_after, equipment, status, cancel_fee, created, cancelled, cancel_token_hash`
+	buffer_before, buffer_after, equipment, status, cancel_fee, created, cancelled, cancel_token_hash, checked_in`
 
 func scanAppointment(s scanner) (clinic.Appointment, error) {
 	var a clinic.Appointment
 	var room sql.NullString
-	var start, end, before, after, created, cancelled int64
+	var start, end, before, after, created, cancelled, checkedIn int64
 	var equipment string
 	if err := s.Scan(&a.ClinicID, &a.ID, &a.LocationID, &a.ServiceID, &a.TherapistID, &room, &a.ClientID,
 		&start, &end, &before, &after, &equipment, &a.Status, &a.CancelFee, &created, &cancelled,
-		&a.CancelTokenHash); err != nil {
+		&a.CancelTokenHash, &checkedIn); err != nil {
 		return clinic.Appointment{}, err
 	}
 	a.RoomID = room.String
 	a.Start, a.End, a.Created, a.Cancelled = fromUnix(start), fromUnix(end), fromUnix(created), fromUnix(cancelled)
+	a.CheckedIn = fromUnix(checkedIn)
 	a.BufferBefore, a.BufferAfter = time.Duration(before)*time.Second, time.Duration(after)*time.Second
 	var err error
 	a.Equipment, err = decodeStrings(equipment, "equipment")
@@ -74,6 +75,7 @@ func scanVisit(s scanner) (clinic.Visit, error) {
 func normalizeAppointment(a clinic.Appointment) clinic.Appointment {
 	a.Start, a.End = fromUnix(unix(a.Start)), fromUnix(unix(a.End))
 	a.Created, a.Cancelled = fromUnix(unix(a.Created)), fromUnix(unix(a.Cancelled))
+	a.CheckedIn = fromUnix(unix(a.CheckedIn))
 	a.BufferBefore, a.BufferAfter = a.BufferBefore.Truncate(time.Second), a.BufferAfter.Truncate(time.Second)
 	if len(a.Equipment) == 0 {
 		a.Equipment = nil
@@ -139,13 +141,13 @@ func newAppointment(a clinic.Appointment) (clinic.Appointment, error) {
 	return normalizeAppointment(a), nil
 }
 
-const insertAppointmentQuery = "INSERT INTO appointments (" + appointmentCols + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+const insertAppointmentQuery = "INSERT INTO appointments (" + appointmentCols + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
 // appointmentArgs are a's values in the order of appointmentCols.
 func appointmentArgs(a clinic.Appointment) []any {
 	return []any{a.ClinicID, a.ID, a.LocationID, a.ServiceID, a.TherapistID, nullable(a.RoomID), a.ClientID,
 		unix(a.Start), unix(a.End), int64(a.BufferBefore / time.Second), int64(a.BufferAfter / time.Second),
-		encodeStrings(a.Equipment), a.Status, a.CancelFee, unix(a.Created), unix(a.Cancelled), a.CancelTokenHash}
+		encodeStrings(a.Equipment), a.Status, a.CancelFee, unix(a.Created), unix(a.Cancelled), a.CancelTokenHash, unix(a.CheckedIn)}
 }
 
 // updateAppointment writes the fields of a that may change after booking.
@@ -156,10 +158,10 @@ func updateAppointment(ctx context.Context, c conn, a clinic.Appointment) error 
 	a = normalizeAppointment(a)
 	err := execOne(ctx, c, "Appointment", `UPDATE appointments SET status = ?, start_at = ?, end_at = ?,
 		therapist_id = ?, room_id = ?, equipment = ?, buffer_before = ?, buffer_after = ?, cancel_fee = ?,
-		cancelled = ? WHERE clinic_id = ? AND id = ?`,
+		cancelled = ?, checked_in = ? WHERE clinic_id = ? AND id = ?`,
 		a.Status, unix(a.Start), unix(a.End), a.TherapistID, nullable(a.RoomID), encodeStrings(a.Equipment),
 		int64(a.BufferBefore/time.Second), int64(a.BufferAfter/time.Second), a.CancelFee, unix(a.Cancelled),
-		a.ClinicID, a.ID)
+		unix(a.CheckedIn), a.ClinicID, a.ID)
 	if err != nil {
 		return c.d.mapErr(fmt.Errorf("update appointment: %w", err), "", appointmentRefMissing)
 	}

@@ -136,7 +136,7 @@ func GenerateAppointments(ctx context.Context, db *DB, f Fixture, g Generation) 
 		id := fmt.Sprintf("%s%010d", prefix, i)
 		return []any{f.Clinic.ID, id, f.Location.ID, f.Service.ID, f.Therapists[t].ID, f.Rooms[t].ID,
 			f.Clients[i%len(f.Clients)].ID, start.Unix(), start.Add(50 * time.Minute).Unix(), int64(0), int64(600),
-			"[]", status, int64(0), created, cancelled, nil}
+			"[]", status, int64(0), created, cancelled, nil, int64(0)}
 	}
 	rows := make([][]any, 0, min(g.Count, rowsPerTx))
 	for txStart := 0; txStart < g.Count; txStart += rowsPerTx {

@@ -595,7 +595,7 @@ const saveGuestQuery = "WITH c AS (" + upsertClientQuery + `
 		RETURNING id)
 	INSERT INTO appointments (` + appointmentCols + `) VALUES (?, ?, ?, ?, ?, ?,
 		COALESCE((SELECT id FROM c), (SELECT id FROM clients WHERE clinic_id = ? AND email_key = ?)),
-		?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 	RETURNING client_id`
 
 func saveGuestArgs(a clinic.Appointment, c clinic.Client) []any {

@@ -23,6 +23,8 @@ import (
 // bookChoice is what the visitor chose so far.
 type bookChoice struct {
 	Service, Location, Therapist, Day, Start string
+
+	base string // where the flow's links lead: "" for the clinic's booking pages
 }
 
 func choiceOf(v url.Values) bookChoice {
@@ -45,7 +47,26 @@ func (b bookChoice) URL(slug string, extra ...string) string {
 			v.Set(extra[i], extra[i+1])
 		}
 	}
+	if b.base != "" {
+		return b.base + "?" + v.Encode()
+	}
 	return bookURL(slug, v)
+}
+
+// action is where a form that takes a time posts.
+func (b bookChoice) action(slug string) string {
+	if b.base != "" {
+		return b.base
+	}
+	return "/c/" + url.PathEscape(slug) + "/book"
+}
+
+// therapistOf is the therapist chosen, "" for any.
+func therapistOf(ch bookChoice) string {
+	if ch.Therapist == "any" {
+		return ""
+	}
+	return ch.Therapist
 }
 
 // bookStep is what every step's page shows.
@@ -75,6 +96,7 @@ type timesData struct {
 	Slots      []slotLink
 	Earlier    string
 	Later      string
+	Moving     *portalVisit // a client's visit to move (portal_visits.go), nil when booking
 }
 
 type therapistLink struct {
@@ -98,12 +120,14 @@ type slotLink struct {
 
 type detailsData struct {
 	bookStep
-	Slot   slot
-	Key    string
-	Name   string
-	Email  string
-	Phone  string
-	Errors map[string]string
+	Slot        slot
+	Key         string
+	Name        string
+	Email       string
+	Phone       string
+	Errors      map[string]string
+	AccountName string // the logged-in client, whose account keeps the visit
+	LoginURL    string // to log in and come back, when nobody is
 }
 
 type takenData struct {
@@ -113,6 +137,8 @@ type takenData struct {
 	Name, Email  string
 	Phone        string
 	TimesURL     string
+	Action       string // where an alternative's form posts
+	Moving       bool   // moving a client's visit rather than booking
 }
 
 func (w *Web) bookPage(r *http.Request) (*view, error) {
@@ -191,6 +217,16 @@ func (w *Web) chooseView(s bookStep, cat catalog, errs map[string]string) *view 
 
 // timesView shows the free times of a day, and the days around it.
 func (w *Web) timesView(r *http.Request, s bookStep, cat catalog, notice string) (*view, error) {
+	d, err := w.times(r, s, cat, notice)
+	if err != nil {
+		return nil, err
+	}
+	return &view{page: "book_times.html", title: "Pick a time", data: d}, nil
+}
+
+// times is the free times of the day chosen, and the days around it, each
+// linking on with the choice.
+func (w *Web) times(r *http.Request, s bookStep, cat catalog, notice string) (timesData, error) {
 	s.Step, s.Notice = 2, notice
 	ch := s.Choice
 	d := timesData{bookStep: s}
@@ -214,14 +250,10 @@ func (w *Web) timesView(r *http.Request, s bookStep, cat catalog, notice string)
 		from = today.AddDays(today.DaysUntil(day) / 7 * 7)
 	}
 	to := from.AddDays(6)
-	therapistID := ch.Therapist
-	if therapistID == "any" {
-		therapistID = ""
-	}
 	av, err := w.slots(r.Context(), s.Clinic, booking.Query{LocationID: s.Location.ID, ServiceID: s.Service.ID,
-		TherapistID: therapistID, From: from, To: to})
+		TherapistID: therapistOf(ch), From: from, To: to})
 	if err != nil {
-		return nil, err
+		return d, err
 	}
 	byDay := map[civil.Date][]slot{}
 	for _, sl := range freeSlots(av, cat) {
@@ -257,37 +289,59 @@ func (w *Web) timesView(r *http.Request, s bookStep, cat catalog, notice string)
 	if s.Service.HorizonDays == 0 || today.DaysUntil(to) < s.Service.HorizonDays {
 		d.Later = ch.URL(slug, "day", from.AddDays(7).String(), "start", "")
 	}
-	return &view{page: "book_times.html", title: "Pick a time", data: d}, nil
+	return d, nil
 }
 
-// detailsView asks for contact details for a free time; a time that is no
-// longer free goes back to the day's times.
-func (w *Web) detailsView(r *http.Request, s bookStep, cat catalog, d detailsData) (*view, error) {
+// freeSlot finds the free slot at the choice's start, and makes its day the
+// day chosen; when there is none, notice says so, for that day's times.
+func (w *Web) freeSlot(r *http.Request, s *bookStep, cat catalog) (sl slot, notice string, err error) {
 	start, err := time.Parse(time.RFC3339, s.Choice.Start)
 	if err != nil {
-		s.Choice.Start = ""
-		return w.timesView(r, s, cat, "Please pick one of the free times.")
+		return slot{}, "Please pick one of the free times.", nil
 	}
 	day := civil.DateOf(start.In(zoneOf(s.Location)))
 	s.Choice.Day = day.String()
-	therapistID := s.Choice.Therapist
-	if therapistID == "any" {
-		therapistID = ""
-	}
 	av, err := w.slots(r.Context(), s.Clinic, booking.Query{LocationID: s.Location.ID, ServiceID: s.Service.ID,
-		TherapistID: therapistID, From: day, To: day})
+		TherapistID: therapistOf(s.Choice), From: day, To: day})
+	if err != nil {
+		return slot{}, "", err
+	}
+	free := freeSlots(av, cat)
+	i := slices.IndexFunc(free, func(sl slot) bool { return sl.Start.Equal(start) })
+	if i < 0 {
+		return slot{}, "Sorry, " + start.In(zoneOf(s.Location)).Format("Mon 2 Jan at 15:04") + " is no longer free. Please pick another time.", nil
+	}
+	return free[i], "", nil
+}
+
+// detailsView asks for contact details for a free time, filled in from the
+// client's account when they are logged in; a time that is no longer free
+// goes back to the day's times.
+func (w *Web) detailsView(r *http.Request, s bookStep, cat catalog, d detailsData) (*view, error) {
+	sl, notice, err := w.freeSlot(r, &s, cat)
 	if err != nil {
 		return nil, err
 	}
-	i := slices.IndexFunc(freeSlots(av, cat), func(sl slot) bool { return sl.Start.Equal(start) })
-	if i < 0 {
+	if notice != "" {
 		s.Choice.Start = ""
-		return w.timesView(r, s, cat, "Sorry, "+start.In(zoneOf(s.Location)).Format("Mon 2 Jan at 15:04")+" is no longer free. Please pick another time.")
+		return w.timesView(r, s, cat, notice)
 	}
 	s.Step = 3
-	d.bookStep, d.Slot = s, freeSlots(av, cat)[i]
+	d.bookStep, d.Slot = s, sl
 	if d.Key == "" {
 		d.Key = newKey()
+	}
+	a, ok, err := w.account(r)
+	if err != nil {
+		return nil, err
+	}
+	if ok {
+		d.AccountName = a.Name
+		if d.Name == "" && d.Email == "" && d.Phone == "" {
+			d.Name, d.Email, d.Phone = a.Name, a.Email, a.Phone
+		}
+	} else {
+		d.LoginURL = portalURL("/portal/login", s.Choice.URL(s.Clinic.Slug))
 	}
 	return &view{page: "book_details.html", title: "Your details", status: statusOf(d.Errors), data: d}, nil
 }
@@ -321,15 +375,18 @@ func (w *Web) bookSubmit(r *http.Request) (*view, error) {
 	if d.Key == "" || len(d.Key) > 64 {
 		d.Key = newKey()
 	}
-	therapistID := ch.Therapist
-	if therapistID == "any" {
-		therapistID = ""
+	account, loggedIn, err := w.account(r)
+	if err != nil {
+		return nil, err
 	}
-	req := booking.Request{ClinicID: c.ID, LocationID: s.Location.ID, ServiceID: s.Service.ID, TherapistID: therapistID,
+	req := booking.Request{ClinicID: c.ID, LocationID: s.Location.ID, ServiceID: s.Service.ID, TherapistID: therapistOf(ch),
 		Start: start, Client: clinic.Client{Name: d.Name, Email: d.Email, Phone: d.Phone}, IdempotencyKey: "web-" + d.Key}
 	b, err := booking.Book(r.Context(), w.store, req, w.now())
 	switch clinic.ErrorCode(err) {
 	case "":
+		if loggedIn {
+			w.keepBooked(r, account, b)
+		}
 		return &view{redirect: visitURL(c.Slug, b.Appointment.ID, b.CancelToken) + "&new=1"}, nil
 	case clinic.EInvalid:
 		d.Errors = fieldErrors(err)
@@ -352,7 +409,7 @@ func (w *Web) takenView(r *http.Request, s bookStep, cat catalog, req booking.Re
 	}
 	s.Step = 2
 	t := takenData{bookStep: s, Wanted: req.Start.In(zoneOf(s.Location)), Alternatives: freeSlots(av, cat),
-		Name: d.Name, Email: d.Email, Phone: d.Phone}
+		Name: d.Name, Email: d.Email, Phone: d.Phone, Action: s.Choice.action(s.Clinic.Slug), Moving: s.Choice.base != ""}
 	s.Choice.Start = ""
 	t.TimesURL = s.Choice.URL(s.Clinic.Slug, "start", "")
 	return &view{page: "book_taken.html", title: "That time was just taken", status: http.StatusConflict, data: t}, nil
@@ -368,10 +425,27 @@ func fieldErrors(err error) map[string]string {
 	for _, f := range ce.Fields {
 		name := strings.TrimPrefix(f.Field, "client.")
 		if _, seen := out[name]; !seen {
-			out[name] = strings.ToUpper(f.Message[:1]) + f.Message[1:] + "."
+			out[name] = sentence(f.Message)
 		}
 	}
 	return out
+}
+
+// sentence makes a field error's message ("is required") a sentence.
+func sentence(msg string) string {
+	if msg == "" {
+		return ""
+	}
+	return strings.ToUpper(msg[:1]) + msg[1:] + "."
+}
+
+// keepBooked links a visit just booked to the logged-in client's account.
+// The booking stands should the link fail: the visit's page, where the
+// client goes next with its token, offers to keep it in the account.
+func (w *Web) keepBooked(r *http.Request, a clinic.Account, b booking.Booked) {
+	if err := w.store.LinkAccountVisit(r.Context(), a.ID, b.Appointment.ClinicID, b.Appointment.ID, w.now()); err != nil {
+		w.log.ErrorContext(r.Context(), "keep booked visit in account", "account", a.ID, "appointment", b.Appointment.ID, "err", err)
+	}
 }
 
 func newKey() string {

@@ -70,6 +70,16 @@ func check(t *testing.T, p *browsertest.Page, step string) {
 	}
 }
 
+// staffLogin logs the page in as a demo staff member.
+func staffLogin(p *browsertest.Page, s *site, l demo.Login) {
+	if !strings.HasSuffix(p.URL(), "/login") {
+		p.Go(s.url + "/login")
+	}
+	p.Fill("#email", l.Email)
+	p.Fill("#password", l.Password)
+	p.Submit(`button[type="submit"]`)
+}
+
 func wantHeading(t *testing.T, p *browsertest.Page, want string) {
 	t.Helper()
 	if h := p.Text("h1"); h != want {
@@ -184,14 +194,59 @@ func TestStaffDayInBrowser(t *testing.T) {
 	p := s.b.Page(t, browsertest.Desktop)
 	p.Go(s.url + "/login")
 	check(t, p, "login")
-	p.Fill("#email", demo.Logins[1].Email)
-	p.Fill("#password", demo.Logins[1].Password)
-	p.Submit(`button[type="submit"]`)
+	staffLogin(p, s, demo.Logins[1])
 	check(t, p, "staff-day")
 	if who := p.Text("main .hint"); !strings.Contains(who, "Front desk") {
 		t.Fatalf("staff page says %q", who)
 	}
 	if !p.Has(".calendar section") {
 		t.Fatal("no therapist columns")
+	}
+}
+
+// TestFrontDeskInBrowser: the front desk books a new client by phone into
+// the first free time this morning, and checks them in when they arrive.
+func TestFrontDeskInBrowser(t *testing.T) {
+	s := newSite(t)
+	p := s.b.Page(t, browsertest.Desktop)
+	staffLogin(p, s, demo.Logins[1])
+	p.ClickAndWait(`.staffbar a[href="/staff/book"]`)
+	check(t, p, "book-for-client")
+	p.Fill("#name", "Walk In Wendy")
+	p.Fill("#email", "wendy@example.com")
+	p.Fill("#phone", "+1 416 555 0177")
+	p.Select("#service", "Swedish relaxation massage (60 min)")
+	p.Submit(`form[method="get"] button[type="submit"]`)
+	check(t, p, "free-times")
+	p.Submit(".times button")
+	check(t, p, "booked-by-desk")
+	if done := p.Text("p.success"); done != "Booked." {
+		t.Fatalf("after booking: %q", done)
+	}
+	p.Submit(`form[action$="/mark"] button`)
+	check(t, p, "checked-in")
+	if done := p.Text("p.success"); done != "Checked in." {
+		t.Fatalf("after checking in: %q", done)
+	}
+}
+
+// TestStaffPagesInBrowser: every staff page a front desk opens passes axe
+// on a phone, the way a therapist checks the day between visits.
+func TestStaffPagesInBrowser(t *testing.T) {
+	s := newSite(t)
+	p := s.b.Page(t, browsertest.Phone)
+	p.Go(s.url + "/no/such/page")
+	check(t, p, "not-found")
+	staffLogin(p, s, demo.Logins[1])
+	check(t, p, "day")
+	p.ClickAndWait(`a[href*="view=week"]`)
+	check(t, p, "week")
+	p.Go(s.url + "/staff/clients?q=a")
+	check(t, p, "clients")
+	p.ClickAndWait("table a")
+	check(t, p, "client")
+	if p.Has(".plain a") {
+		p.ClickAndWait(".plain a")
+		check(t, p, "visit")
 	}
 }

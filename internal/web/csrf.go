@@ -42,3 +42,12 @@ func csrfValid(r *http.Request, token string) bool {
 func overTLS(r *http.Request) bool {
 	return r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https"
 }
+
+// csrfKey holds the request's CSRF token in its context, for page data
+// rendered by shared templates (the staff bar's logout form).
+type csrfKey struct{}
+
+func csrfOf(r *http.Request) string {
+	token, _ := r.Context().Value(csrfKey{}).(string)
+	return token
+}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"cmp"
+	"context"
 	"math"
 	"net/http"
 	"net/url"
@@ -170,7 +171,7 @@ func (w *Web) directory(r *http.Request) (*view, error) {
 				from, to = day, day
 			}
 			for _, s := range services {
-				av, err := w.slots(ctx, cat.Clinic, booking.Query{LocationID: l.ID, ServiceID: s.ID, From: from, To: to})
+				av, err := w.earliest(ctx, cat.Clinic, booking.Query{LocationID: l.ID, ServiceID: s.ID, From: from, To: to})
 				if err != nil {
 					return nil, err
 				}
@@ -202,6 +203,22 @@ func (w *Web) directory(r *http.Request) (*view, error) {
 		p.Results = p.Results[:maxResults]
 	}
 	return &view{page: "directory.html", title: "Find a massage therapist near you", data: p}, nil
+}
+
+// earliest answers q for its first three days, and only when they have no
+// free time for the rest: the earliest free time is most often soon, and a
+// short window reads a fraction of the visits.
+func (w *Web) earliest(ctx context.Context, c clinic.Clinic, q booking.Query) (booking.Availability, error) {
+	first := q
+	if first.To.After(first.From.AddDays(2)) {
+		first.To = first.From.AddDays(2)
+	}
+	av, err := w.slots(ctx, c, first)
+	if err != nil || len(av.Slots) > 0 || first.To == q.To {
+		return av, err
+	}
+	q.From = first.To.AddDays(1)
+	return w.slots(ctx, c, q)
 }
 
 func bookURL(slug string, v url.Values) string {

@@ -2,14 +2,11 @@ package web
 
 import (
 	"net/http"
-	"net/url"
 	"slices"
 	"strings"
-	"time"
 
 	"knead/internal/api"
 	"knead/internal/auth"
-	"knead/internal/civil"
 	"knead/internal/clinic"
 )
 
@@ -125,101 +122,6 @@ func (w *Web) staff(r *http.Request) (clinic.Clinic, clinic.User, error) {
 	}
 	c, err := w.store.GetClinic(r.Context(), s.ClinicID)
 	return c, u, err
-}
-
-func (w *Web) registerStaff(mux *http.ServeMux) {}
-
-// staffDay is the front desk's view of one day at one location.
-type staffDay struct {
-	Clinic    clinic.Clinic
-	User      clinic.User
-	Role      string
-	Locations []clinic.Location
-	Location  clinic.Location
-	Day       time.Time // noon
-	Prev      string
-	Next      string
-	Columns   []column
-}
-
-type column struct {
-	Therapist string
-	Visits    []visitRow
-}
-
-type visitRow struct {
-	Start, End time.Time
-	Service    string
-	Room       string
-	Status     string
-}
-
-func (w *Web) staffHome(r *http.Request) (*view, error) {
-	c, u, err := w.staff(r)
-	if clinic.ErrorCode(err) == clinic.EUnauthorized {
-		return &view{redirect: "/login"}, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	cat, err := w.catalog(r.Context(), c)
-	if err != nil {
-		return nil, err
-	}
-	d := staffDay{Clinic: c, User: u, Role: roleName(u.Role), Locations: cat.Locations}
-	if len(cat.Locations) == 0 {
-		return &view{page: "staff.html", title: "Staff", data: d}, nil
-	}
-	q := r.URL.Query()
-	d.Location = cat.Locations[0]
-	if l, ok := cat.location(q.Get("location")); ok {
-		d.Location = l
-	}
-	day := w.today(d.Location)
-	if asked, err := civil.ParseDate(q.Get("day")); err == nil {
-		day = asked
-	}
-	zone := zoneOf(d.Location)
-	d.Day = noon(day)
-	link := func(day civil.Date) string {
-		return "/staff?" + url.Values{"location": {d.Location.ID}, "day": {day.String()}}.Encode()
-	}
-	d.Prev, d.Next = link(day.AddDays(-1)), link(day.AddDays(1))
-	var visits []clinic.Appointment
-	if auth.Authorize(u, c.ID, auth.ReadSchedule) == nil {
-		visits, err = w.store.ListAppointments(r.Context(), c.ID, clinic.AppointmentFilter{LocationID: d.Location.ID,
-			From: day.In(zone, 0), To: day.AddDays(1).In(zone, 0)})
-	} else if u.TherapistID != "" {
-		visits, err = w.store.ListAppointments(r.Context(), c.ID, clinic.AppointmentFilter{LocationID: d.Location.ID,
-			TherapistID: u.TherapistID, From: day.In(zone, 0), To: day.AddDays(1).In(zone, 0)})
-	}
-	if err != nil {
-		return nil, err
-	}
-	rooms, err := w.store.ListRooms(r.Context(), c.ID)
-	if err != nil {
-		return nil, err
-	}
-	roomName := map[string]string{}
-	for _, rm := range rooms {
-		roomName[rm.ID] = rm.Name
-	}
-	for _, t := range cat.therapistsAt(d.Location.ID, "") {
-		if u.Role == clinic.RoleTherapist && t.ID != u.TherapistID {
-			continue
-		}
-		col := column{Therapist: t.Name}
-		for _, a := range visits {
-			if a.TherapistID != t.ID || a.Status == clinic.StatusCancelled {
-				continue
-			}
-			svc, _ := cat.service(a.ServiceID)
-			col.Visits = append(col.Visits, visitRow{Start: a.Start.In(zone), End: a.End.In(zone), Service: svc.Name,
-				Room: roomName[a.RoomID], Status: a.Status})
-		}
-		d.Columns = append(d.Columns, col)
-	}
-	return &view{page: "staff.html", title: "Day at " + d.Location.Name, data: d}, nil
 }
 
 func roleName(role string) string {

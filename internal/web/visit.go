@@ -28,13 +28,39 @@ type visitData struct {
 	Cancelled   bool   // just cancelled
 	Upcoming    bool
 	Before      []string
-	// Cancellation as policy has it now.
-	CanCancel   bool
-	FreeUntil   time.Time // free cancellation until then
-	Fee         int64     // the fee if cancelled now
-	Refused     bool      // online cancellation closed
-	WindowHours int
+	policy      // cancellation as policy has it now
 	Problem     string
+	// The client's account: logged in (and whether it keeps this visit),
+	// or where to log in or sign up and come back.
+	AccountName         string
+	Kept                bool
+	LoginURL, SignupURL string
+}
+
+// policy is what the clinic's cancellation policy says of a client (not
+// staff) cancelling or moving a visit at now, as booking.Cancel and
+// booking.Reschedule apply it.
+type policy struct {
+	CanCancel   bool      // online, now
+	FreeUntil   time.Time // free until then, in the zone of start
+	Fee         int64     // the fee if cancelled or moved now
+	Refused     bool      // online changes closed: call the clinic
+	WindowHours int
+}
+
+func policyOf(svc clinic.Service, start, now time.Time) policy {
+	window := time.Duration(svc.CancelWindowHours) * time.Hour
+	p := policy{WindowHours: svc.CancelWindowHours, FreeUntil: start.Add(-window)}
+	switch {
+	case !start.After(now):
+	case start.Sub(now) >= window:
+		p.CanCancel = true
+	case svc.LateCancel == clinic.LateCancelRefuse:
+		p.Refused = true
+	default:
+		p.CanCancel, p.Fee = true, svc.LateCancelFee
+	}
+	return p
 }
 
 func visitURL(slug, id, token string) string {
@@ -87,19 +113,39 @@ func (w *Web) visit(r *http.Request, token string) (visitData, error) {
 	d.Upcoming = a.Status == clinic.StatusBooked && a.Start.After(now)
 	if d.Upcoming {
 		d.Before = care.BeforeFirstVisit
-		d.WindowHours = d.Service.CancelWindowHours
-		window := time.Duration(d.Service.CancelWindowHours) * time.Hour
-		d.FreeUntil = d.Start.Add(-window)
-		switch {
-		case a.Start.Sub(now) >= window:
-			d.CanCancel = true
-		case d.Service.LateCancel == clinic.LateCancelRefuse:
-			d.Refused = true
-		default:
-			d.CanCancel, d.Fee = true, d.Service.LateCancelFee
-		}
+		d.policy = policyOf(d.Service, d.Start, now)
+	}
+	account, ok, err := w.account(r)
+	if err != nil {
+		return visitData{}, err
+	}
+	if !ok {
+		d.LoginURL, d.SignupURL = portalURL("/portal/login", d.Link), portalURL("/portal/signup", d.Link)
+		return d, nil
+	}
+	d.AccountName = account.Name
+	_, err = w.store.AccountVisit(r.Context(), account.ID, c.ID, a.ID)
+	if d.Kept = err == nil; err != nil && clinic.ErrorCode(err) != clinic.ENotFound {
+		return visitData{}, err
 	}
 	return d, nil
+}
+
+// visitKeep links the visit to the logged-in client's account: the visit's
+// token, which the form carries, is the proof that it is theirs.
+func (w *Web) visitKeep(r *http.Request) (*view, error) {
+	d, err := w.visit(r, r.PostFormValue("t"))
+	if err != nil {
+		return nil, err
+	}
+	a, login, err := w.loggedIn(r, d.Link)
+	if login != nil || err != nil {
+		return login, err
+	}
+	if err := w.store.LinkAccountVisit(r.Context(), a.ID, d.Clinic.ID, d.Appointment.ID, w.now()); err != nil {
+		return nil, err
+	}
+	return &view{redirect: d.Link}, nil
 }
 
 func (w *Web) visitCancel(r *http.Request) (*view, error) {

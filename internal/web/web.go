@@ -96,6 +96,7 @@ func (w *Web) pageW(h func(rw http.ResponseWriter, r *http.Request) (*view, erro
 	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		pageHeaders(rw)
 		token := csrfToken(rw, r)
+		r = r.WithContext(context.WithValue(r.Context(), csrfKey{}, token))
 		var v *view
 		var err error
 		if r.Method == http.MethodPost {
