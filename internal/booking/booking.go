@@ -25,7 +25,8 @@ type Query struct {
 	ServiceID   string
 	TherapistID string // "" for any qualified therapist
 	From, To    civil.Date
-	Staff       bool // staff see times inside minimum notice and beyond the horizon
+	Staff       bool   // staff see times inside minimum notice and beyond the horizon
+	IgnoreID    string // an appointment to leave out: the one being moved
 }
 
 // Availability is the answer to a Query.
@@ -79,7 +80,8 @@ func Slots(ctx context.Context, st clinic.BookingStore, q Query, now time.Time) 
 	if err != nil {
 		return Availability{}, err
 	}
-	req, err := buildRequest(data, engineInput{therapistID: q.TherapistID, from: q.From, to: q.To, now: now, staff: q.Staff})
+	req, err := buildRequest(data, engineInput{therapistID: q.TherapistID, from: q.From, to: q.To, now: now, staff: q.Staff,
+		ignoreID: q.IgnoreID})
 	if err != nil {
 		return Availability{}, err
 	}

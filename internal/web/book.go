@@ -79,6 +79,7 @@ type bookStep struct {
 	Location  clinic.Location
 	Therapist string // the chosen therapist's name, "" for any
 	Notice    string
+	Moving    string // the appointment being moved, whose own time is free to it
 }
 
 type chooseData struct {
@@ -251,7 +252,7 @@ func (w *Web) times(r *http.Request, s bookStep, cat catalog, notice string) (ti
 	}
 	to := from.AddDays(6)
 	av, err := w.slots(r.Context(), s.Clinic, booking.Query{LocationID: s.Location.ID, ServiceID: s.Service.ID,
-		TherapistID: therapistOf(ch), From: from, To: to})
+		TherapistID: therapistOf(ch), From: from, To: to, IgnoreID: s.Moving})
 	if err != nil {
 		return d, err
 	}
@@ -302,7 +303,7 @@ func (w *Web) freeSlot(r *http.Request, s *bookStep, cat catalog) (sl slot, noti
 	day := civil.DateOf(start.In(zoneOf(s.Location)))
 	s.Choice.Day = day.String()
 	av, err := w.slots(r.Context(), s.Clinic, booking.Query{LocationID: s.Location.ID, ServiceID: s.Service.ID,
-		TherapistID: therapistOf(s.Choice), From: day, To: day})
+		TherapistID: therapistOf(s.Choice), From: day, To: day, IgnoreID: s.Moving})
 	if err != nil {
 		return slot{}, "", err
 	}

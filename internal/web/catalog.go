@@ -118,7 +118,7 @@ func newSlotCache(max int) *slotCache { return &slotCache{entries: map[string]sl
 // slots returns the free slots of q at clinic c as of now.
 func (w *Web) slots(ctx context.Context, c clinic.Clinic, q booking.Query) (booking.Availability, error) {
 	q.ClinicID = c.ID
-	key := fmt.Sprint(q.ClinicID, "|", q.LocationID, "|", q.ServiceID, "|", q.TherapistID, "|", q.From, "|", q.To, "|", q.Staff)
+	key := fmt.Sprint(q.ClinicID, "|", q.LocationID, "|", q.ServiceID, "|", q.TherapistID, "|", q.From, "|", q.To, "|", q.Staff, "|", q.IgnoreID)
 	now := w.now()
 	w.slotCache.mu.Lock()
 	e, ok := w.slotCache.entries[key]

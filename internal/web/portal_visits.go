@@ -137,6 +137,7 @@ func (w *Web) rescheduling(r *http.Request, v portalVisit, c clinic.Clinic, q ur
 	if len(errs) > 0 {
 		return s, cat, clinic.Errorf(clinic.EConflict, "This visit can no longer be moved online. Please call the clinic.")
 	}
+	s.Moving = v.Appointment.ID
 	return s, cat, nil
 }
 

@@ -293,7 +293,7 @@ func (w *Web) staffVisitView(r *http.Request, problem string) (*view, error) {
 		}
 		v.MoveDay = day.String()
 		av, err := booking.Slots(r.Context(), w.store, booking.Query{ClinicID: d.Clinic.ID, LocationID: a.LocationID,
-			ServiceID: a.ServiceID, TherapistID: a.TherapistID, From: day, To: day, Staff: true}, now)
+			ServiceID: a.ServiceID, TherapistID: a.TherapistID, From: day, To: day, Staff: true, IgnoreID: a.ID}, now)
 		if err != nil {
 			return nil, err
 		}
