@@ -473,3 +473,55 @@ func TestFrontDeskPages(t *testing.T) {
 		ben.get("/staff/visit/"+id).must(t, 404)
 	})
 }
+
+// TestPagesNeverFail: hostile or broken input to every public page and form
+// gets a readable page (2xx, 3xx or 4xx), never a 500.
+func TestPagesNeverFail(t *testing.T) {
+	f := newFixture(t, "sqlite")
+	v := newVisitor(t, f)
+	long := strings.Repeat("x", 5000)
+	gets := []string{
+		"/?lat=91&lng=0", "/?lat=NaN&lng=Inf", "/?lat=1e400&lng=-1e400", "/?near=%00%ff", "/?near=" + long,
+		"/?modality=%ff&area=elbow&day=2027-13-45", "/?day=0000-01-01", "/?day=9999-12-31",
+		"/c/%00", "/c/" + long, "/c/test/book?service=%ff&location=%00", "/c/test/book?service=" + f.swedish + "&day=2027-02-30",
+		"/c/test/book?service=" + f.swedish + "&therapist=nobody&day=1900-01-01",
+		"/c/test/book?service=" + f.swedish + "&day=9999-12-31", "/c/test/book?service=" + f.swedish + "&start=yesterday",
+		"/c/test/book?service=" + f.swedish + "&start=2027-01-04T09:07:00-05:00",
+		"/c/test/book?service=" + f.swedish + "&start=1970-01-01T00:00:00Z",
+		"/c/test/visit/x?t=" + long, "/c/test/visit/%ff", "/portal?c=%00&v=" + long, "/login?next=//evil.example",
+		"/staff?day=2027-99-99&view=week&location=%ff", "/static/%2e%2e%2fweb.go",
+	}
+	for _, path := range gets {
+		if p := v.get(path); p.Status >= 500 {
+			t.Errorf("GET %s: %d\n%.500s", path, p.Status, p.text())
+		}
+	}
+	csrf := v.get("/c/test/book").must(t, 200).form(t, "/c/test/book", 0).Get("csrf")
+	if csrf == "" {
+		// The choose form is a GET; take the token from a details form.
+		csrf = v.get("/c/test/book?service=" + f.swedish + "&start=" + url.QueryEscape(at(4, 9, 0).Format(time.RFC3339))).
+			must(t, 200).form(t, "/c/test/book", 0).Get("csrf")
+	}
+	posts := []url.Values{
+		{"csrf": {csrf}},
+		{"csrf": {csrf}, "service": {f.swedish}, "location": {f.location}, "start": {"not a time"}},
+		{"csrf": {csrf}, "service": {f.swedish}, "location": {f.location}, "start": {at(4, 9, 0).Format(time.RFC3339)},
+			"name": {long}, "email": {"a@" + long}, "phone": {long}, "key": {long}},
+		{"csrf": {csrf}, "service": {f.swedish}, "location": {f.location}, "start": {at(4, 9, 0).Format(time.RFC3339)},
+			"name": {"A\x00B"}, "email": {"x@example.com"}, "phone": {"4165550100"}, "therapist": {"\xff"}},
+	}
+	for i, form := range posts {
+		if p := v.post("/c/test/book", form); p.Status >= 500 {
+			t.Errorf("POST form %d: %d\n%.500s", i, p.Status, p.text())
+		}
+	}
+	for _, path := range []string{"/c/test/visit/x/cancel", "/login", "/portal/login", "/portal/signup", "/logout"} {
+		if p := v.post(path, url.Values{"csrf": {csrf}, "t": {long}, "email": {long}, "password": {long}}); p.Status >= 500 {
+			t.Errorf("POST %s: %d\n%.500s", path, p.Status, p.text())
+		}
+	}
+	// A body past the size limit is refused, not read.
+	if p := v.post("/c/test/book", url.Values{"csrf": {csrf}, "name": {strings.Repeat("y", 100<<10)}}); p.Status >= 500 {
+		t.Errorf("a huge form: %d", p.Status)
+	}
+}
