@@ -499,7 +499,7 @@ func TestPagesNeverFail(t *testing.T) {
 	csrf := v.get("/c/test/book").must(t, 200).form(t, "/c/test/book", 0).Get("csrf")
 	if csrf == "" {
 		// The choose form is a GET; take the token from a details form.
-		csrf = v.get("/c/test/book?service=" + f.swedish + "&start=" + url.QueryEscape(at(4, 9, 0).Format(time.RFC3339))).
+		csrf = v.get("/c/test/book?service="+f.swedish+"&start="+url.QueryEscape(at(4, 9, 0).Format(time.RFC3339))).
 			must(t, 200).form(t, "/c/test/book", 0).Get("csrf")
 	}
 	posts := []url.Values{
