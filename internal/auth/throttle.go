@@ -33,11 +33,20 @@ type ThrottleStore interface {
 // lower-cased email) and the network address.
 type Throttle struct {
 	Account, Address string
+	what             string // what is counted, for the message: "failed logins" unless set
 }
 
 // NewThrottle returns the keys of a login to clinicSlug as email from addr.
 func NewThrottle(clinicSlug, email, addr string) Throttle {
 	return Throttle{Account: "account:" + clinicSlug + ":" + strings.ToLower(strings.TrimSpace(email)), Address: "address:" + addr}
+}
+
+// NewSignupThrottle returns the keys that count the accounts made from
+// addr: MaxAccountFailures sign-ups an address may make in the window
+// (each counted with Failed), so nobody creates accounts by the thousand or
+// probes which emails have one.
+func NewSignupThrottle(addr string) Throttle {
+	return Throttle{Account: "signup:" + addr, Address: "signup-address:" + addr, what: "sign-ups"}
 }
 
 // Check returns an ETooMany error when the account or the address has
@@ -53,7 +62,11 @@ func (t Throttle) Check(ctx context.Context, st ThrottleStore, now time.Time) er
 		}
 		if n >= k.max {
 			minutes := int(math.Ceil(ends.Sub(now).Minutes()))
-			return clinic.Errorf(clinic.ETooMany, "Too many failed logins. Please wait %d minute%s and try again.", minutes, plural(minutes))
+			what := t.what
+			if what == "" {
+				what = "failed logins"
+			}
+			return clinic.Errorf(clinic.ETooMany, "Too many %s. Please wait %d minute%s and try again.", what, minutes, plural(minutes))
 		}
 	}
 	return nil

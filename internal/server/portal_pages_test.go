@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"fmt"
 	"maps"
 	"net/http"
 	"net/url"
@@ -350,4 +351,20 @@ func TestPortalVisits(t *testing.T) {
 		// Cancelled: nothing more to do with it.
 		ann.get("/portal/visits/test/"+v1+"/cancel").must(t, 200).has(t, "This visit can no longer be cancelled.")
 	})
+}
+
+// TestSignupThrottle: one address makes at most five accounts in the
+// window (attempts with a taken email count too), then is told to wait.
+func TestSignupThrottle(t *testing.T) {
+	f := newFixture(t, "sqlite")
+	v := newVisitor(t, f)
+	const password = "a long enough password"
+	for i := range 4 {
+		v.portalSignup(fmt.Sprintf("Person %d", i), fmt.Sprintf("p%d@example.com", i), password).must(t, 303)
+		v.post("/portal/logout", v.get("/portal").must(t, 200).form(t, "/portal/logout", 0)).must(t, 303)
+	}
+	v.portalSignup("Again", "p0@example.com", password).must(t, 409) // the fifth attempt: a taken email
+	v.portalSignup("Six", "p6@example.com", password).must(t, 429).has(t, "Too many sign-ups. Please wait 15 minutes")
+	f.clock.Add(16 * time.Minute)
+	v.portalSignup("Six", "p6@example.com", password).must(t, 303)
 }

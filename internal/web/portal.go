@@ -112,6 +112,7 @@ type signupData struct {
 	Next               string
 	LoginURL           string
 	Errors             map[string]string
+	Problem            string // too many sign-ups from this address
 }
 
 func (w *Web) signupPage(r *http.Request) (*view, error) {
@@ -143,6 +144,17 @@ func (w *Web) signupSubmit(rw http.ResponseWriter, r *http.Request) (*view, erro
 	}
 	if len(d.Errors) > 0 {
 		return w.signupView(d, http.StatusUnprocessableEntity), nil
+	}
+	throttle := auth.NewSignupThrottle(api.ClientAddress(r))
+	if err := throttle.Check(ctx, w.store, w.now()); err != nil {
+		if clinic.ErrorCode(err) != clinic.ETooMany {
+			return nil, err
+		}
+		d.Problem = err.(*clinic.Error).Message
+		return w.signupView(d, http.StatusTooManyRequests), nil
+	}
+	if err := throttle.Failed(ctx, w.store, w.now()); err != nil { // counts every attempt past validation
+		return nil, err
 	}
 	hash, err := auth.HashPassword(password)
 	if err != nil {
