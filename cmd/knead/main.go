@@ -127,7 +127,40 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return fmt.Errorf("seed demo clinic: %w", err)
 		}
 	}
+	sweep(ctx, st, log) // before serving: what expired while knead was down is gone
+	go housekeeping(ctx, st, log, sweepEvery)
 	return serve(ctx, o, st, log, stdout, logins)
+}
+
+// sweepEvery is how often a knead process removes expired sessions, keys
+// and login counts.
+const sweepEvery = 10 * time.Minute
+
+// housekeeping sweeps the store every interval until ctx ends. Each
+// process of a PostgreSQL deployment sweeps; that is harmless.
+func housekeeping(ctx context.Context, st *store.DB, log *slog.Logger, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			sweep(ctx, st, log)
+		}
+	}
+}
+
+func sweep(ctx context.Context, st *store.DB, log *slog.Logger) {
+	swept, err := st.Sweep(ctx, time.Now())
+	switch {
+	case ctx.Err() != nil:
+	case err != nil:
+		log.WarnContext(ctx, "housekeeping", "err", err)
+	case swept != store.Swept{}:
+		log.InfoContext(ctx, "housekeeping", "staff_sessions", swept.StaffSessions, "client_sessions", swept.ClientSessions,
+			"idempotency_keys", swept.IdempotencyKeys, "login_failures", swept.LoginFailures)
+	}
 }
 
 func serve(ctx context.Context, o options, st clinic.Store, log *slog.Logger, stdout io.Writer, logins []demo.Login) error {

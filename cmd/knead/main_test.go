@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"knead/internal/clinic"
+	"knead/internal/store"
 	"knead/internal/testdb"
 )
 
@@ -333,5 +334,45 @@ func TestClinicCreateThenOwnerLogsIn(t *testing.T) {
 	code, body, err := post(url+"/api/v1/auth/login", "", map[string]any{"clinic": "riverside", "email": "owner@riverside.example", "password": "riverside owner pass"})
 	if err != nil || code != 200 || body["token"] == "" {
 		t.Fatalf("owner login: %d %v %v", code, body, err)
+	}
+}
+
+// TestServeSweepsAtStart: a knead that starts removes the sessions that
+// expired while it was down, and keeps the live ones.
+func TestServeSweepsAtStart(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	st, err := store.Open(ctx, "", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := store.NewFixture(ctx, st, "sweep", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := st.CreateUser(ctx, f.Clinic.ID, clinic.User{Email: "o@example.com", Name: "O", Role: clinic.RoleOwner, PasswordHash: "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	for i, expires := range []time.Time{now.Add(-time.Hour), now.Add(time.Hour)} {
+		if err := st.CreateSession(ctx, clinic.Session{TokenHash: []byte{byte(i)}, UserID: u.ID, ClinicID: f.Clinic.ID, Created: now.Add(-2 * time.Hour), Expires: expires}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st.Close()
+
+	_, _, stop := startRun(t, "serve", "--addr", "127.0.0.1:0", "--data", dir)
+	stop()
+	st, err = store.Open(ctx, "", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if swept, err := st.Sweep(ctx, now); err != nil || swept.StaffSessions != 0 {
+		t.Fatalf("the expired session was still there after knead started: %+v %v", swept, err)
+	}
+	if _, _, err := st.SessionByTokenHash(ctx, []byte{1}, now); err != nil {
+		t.Fatalf("the live session went: %v", err)
 	}
 }
