@@ -1,7 +1,10 @@
 // Package care is what knead knows of the work itself, as the public and the
 // clinic read it: what each modality is and is for, the body regions of the
 // pain map and which modalities suit each, and what to do before a visit
-// (DOMAIN.md sections 2, 3, 7 and 11). It is pure data and functions.
+// (DOMAIN.md sections 2, 3, 7 and 11); the assessment's findings (section 6);
+// and Recommend, which matches the modality to the misery from what the
+// client reports and the therapist finds (section 7). It is pure data and
+// functions.
 package care
 
 // Modality describes one modality of DOMAIN.md section 2.
