@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding"
 	"fmt"
 	"net/http"
 	"reflect"
@@ -11,6 +12,7 @@ import (
 
 	"knead/internal/civil"
 	"knead/internal/clinic"
+	"knead/internal/intake"
 )
 
 // schemaTypes names the Go type behind each schema of the document. Lists
@@ -36,6 +38,15 @@ var schemaTypes = map[string]any{
 	"NewUser":           NewUserJSON{},
 	"Problem":           Problem{},
 	"FieldError":        clinic.FieldError{},
+	"IntakeSubmit":      IntakeSubmitJSON{},
+	"IntakeAnswers":     intake.Answers{},
+	"IntakeResult":      IntakeResultJSON{},
+	"Intake":            IntakeJSON{},
+	"IntakeFinding":     intake.Finding{},
+	"ClinicalStatus":    ClinicalStatusJSON{},
+	"ClearanceRequest":  ClearanceRequestJSON{},
+	"Clearance":         ClearanceJSON{},
+	"AuditEntry":        AuditEntryJSON{},
 }
 
 // required lists the fields a request must carry or a response always has.
@@ -57,6 +68,15 @@ var required = map[string][]string{
 	"FieldError":        {"field", "message"},
 	"RescheduleRequest": {"start"},
 	"MarkRequest":       {"mark"},
+	"IntakeSubmit":      {"answers"},
+	"IntakeAnswers": {"date_of_birth", "emergency_contact", "pain_nprs", "medications", "pregnancy",
+		"red_flags", "consent"},
+	"IntakeResult":     {"version", "tier", "bookable", "needs"},
+	"Intake":           {"version", "created", "created_by", "tier", "answers", "findings"},
+	"ClinicalStatus":   {"bookable", "needs"},
+	"ClearanceRequest": {"kind", "note"},
+	"Clearance":        {"id", "intake_version", "kind", "note", "cleared_by", "cleared_at"},
+	"AuditEntry":       {"id", "at", "actor", "action"},
 }
 
 var (
@@ -66,7 +86,22 @@ var (
 	weeklyType  = reflect.TypeFor[civil.Weekly]()
 	weekdayType = reflect.TypeFor[civil.Weekday]()
 	durType     = reflect.TypeFor[time.Duration]()
+
+	textMarshalerType = reflect.TypeFor[encoding.TextMarshaler]()
 )
+
+// textSchema describes a type that is written as text: the intake's
+// yes/no answers and screening tiers, with their values.
+func textSchema(t reflect.Type) map[string]any {
+	switch t {
+	case reflect.TypeFor[intake.YesNo]():
+		return map[string]any{"type": "string", "enum": []string{"yes", "no", ""},
+			"description": "yes or no; \"\" or null is not answered, which is never read as no"}
+	case reflect.TypeFor[intake.Tier]():
+		return map[string]any{"type": "string", "enum": []string{"none", "clearance", "urgent", "emergency"}}
+	}
+	return map[string]any{"type": "string"}
+}
 
 var schemaNameOf = func() map[reflect.Type]string {
 	m := map[reflect.Type]string{}
@@ -98,7 +133,12 @@ func schemaOf(t reflect.Type, top bool) map[string]any {
 		return map[string]any{"type": "object", "properties": props, "additionalProperties": false,
 			"description": "Opening or working hours per weekday; several ranges on one day are split hours; a missing day is closed."}
 	}
+	if t.Implements(textMarshalerType) {
+		return textSchema(t)
+	}
 	switch t.Kind() {
+	case reflect.Map:
+		return map[string]any{"type": "object", "additionalProperties": schemaOf(t.Elem(), false)}
 	case reflect.String:
 		return map[string]any{"type": "string"}
 	case reflect.Bool:
@@ -174,6 +214,7 @@ func OpenAPI(routes []Route) map[string]any {
 		"tags": []any{
 			map[string]any{"name": "clinics"}, map[string]any{"name": "catalog"},
 			map[string]any{"name": "booking"}, map[string]any{"name": "auth"},
+			map[string]any{"name": "clinical", "description": "Intake, red-flag screening, clearances and the audit log. Clinical data is shown only to the client, the client's therapists and the owner; every read is audited."},
 		},
 		"paths": paths,
 		"components": map[string]any{

@@ -65,5 +65,6 @@ func (a *API) Routes() []Route {
 		{Method: "POST", Pattern: c + "/users", Summary: "Create a staff user", Tag: "auth", Access: Staff, Roles: "owner",
 			Body: "NewUser", Status: 201, Response: "User", Errors: []int{400, 401, 403, 404, 409, 413, 415, 422}, Handler: a.createUser},
 	}
+	routes = append(routes, a.intakeRoutes(c)...)
 	return append(routes, a.catalogRoutes()...)
 }

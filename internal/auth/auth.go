@@ -100,12 +100,22 @@ const (
 	ReadSchedule                // all appointments and clients of the clinic
 	ReadOwnVisits               // a therapist's own appointments
 	Book                        // book, cancel, reschedule on a client's behalf
+	// ReadClinical: a client's intake answers and screening findings. A
+	// therapist may only for clients they have a visit with; the front
+	// desk never (it sees only ReadClinicalStatus: that a clearance is
+	// needed, never why).
+	ReadClinical
+	ReadClinicalStatus // whether a client may be booked and what is missing
+	RecordClearance    // a staff clearance; a clinician's also needs ReadClinical
+	ReadAudit          // the clinic's audit log of clinical reads and changes
 )
 
 var allowed = map[string]map[Action]bool{
-	clinic.RoleOwner:     {ReadCatalog: true, EditCatalog: true, ManageUsers: true, ReadSchedule: true, ReadOwnVisits: true, Book: true},
-	clinic.RoleFrontDesk: {ReadCatalog: true, ReadSchedule: true, ReadOwnVisits: true, Book: true},
-	clinic.RoleTherapist: {ReadCatalog: true, ReadOwnVisits: true},
+	clinic.RoleOwner: {ReadCatalog: true, EditCatalog: true, ManageUsers: true, ReadSchedule: true, ReadOwnVisits: true, Book: true,
+		ReadClinical: true, ReadClinicalStatus: true, RecordClearance: true, ReadAudit: true},
+	clinic.RoleFrontDesk: {ReadCatalog: true, ReadSchedule: true, ReadOwnVisits: true, Book: true,
+		ReadClinicalStatus: true, RecordClearance: true},
+	clinic.RoleTherapist: {ReadCatalog: true, ReadOwnVisits: true, ReadClinical: true, ReadClinicalStatus: true, RecordClearance: true},
 }
 
 // ValidRole reports whether role is one of the staff roles.

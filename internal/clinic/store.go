@@ -221,6 +221,7 @@ type Store interface {
 	UserStore
 	BookingStore
 	AccountStore
+	IntakeStore
 	// Ping checks the database answers; Close releases it.
 	Ping(ctx context.Context) error
 	Close() error

@@ -32,6 +32,17 @@ func (t Tier) String() string {
 // MarshalText writes the tier's name.
 func (t Tier) MarshalText() ([]byte, error) { return []byte(t.String()), nil }
 
+// UnmarshalText reads a tier's name, so that a stored screening reads back.
+func (t *Tier) UnmarshalText(b []byte) error {
+	for i, name := range tierNames {
+		if string(b) == name {
+			*t = Tier(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("%q is not a tier", b)
+}
+
 // Clearance is what has been recorded for a client who screened above
 // TierNone: nothing, a staff member's clearance (note, date, who), or a
 // clinician's (a physician has seen the client), which is also a staff one.
