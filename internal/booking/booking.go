@@ -201,12 +201,18 @@ func Book(ctx context.Context, st clinic.BookingStore, r Request, now time.Time)
 		out = Booked{}
 		// The key and the schedule are read together (one round trip on
 		// PostgreSQL), the writes go with the commit (another).
-		begun, err := tx.Start(ctx, slotQuery(r.ClinicID, r.LocationID, r.ServiceID, in, r.Start), r.IdempotencyKey)
+		// The client's clinical status is read in the same round trip, so
+		// red flags stop the booking inside its transaction.
+		begun, err := tx.Start(ctx, slotQuery(r.ClinicID, r.LocationID, r.ServiceID, in, r.Start), r.IdempotencyKey,
+			clinic.ClientRef{ID: r.ClientID, Email: r.Client.Email})
 		if err != nil {
 			return err
 		}
 		if begun.KeyFound {
 			return replay(ctx, tx, r.ClinicID, begun.KeyAppointmentID, begun.KeyRequestHash, fp, &out)
+		}
+		if err := gate(begun.Clinical, r.Staff); err != nil {
+			return err
 		}
 		slot, err := checkData(begun.Schedule, in, r.Start)
 		if err != nil {

@@ -120,6 +120,11 @@ func Reschedule(ctx context.Context, st clinic.BookingStore, clinicID, id string
 		if appt.Status != clinic.StatusBooked {
 			return clinic.Errorf(clinic.EConflict, "This visit is %s and can no longer be moved.", appt.Status)
 		}
+		// A read outside the transaction, from the read pool: the clinical
+		// status is not part of what the move writes.
+		if err := mayBook(ctx, st, clinicID, appt.ClientID, "", actor.Staff); err != nil {
+			return err
+		}
 		therapist := m.TherapistID
 		switch therapist {
 		case "":

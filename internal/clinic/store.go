@@ -152,7 +152,10 @@ type BookingTx interface {
 	// key is not "", as Idempotency reads it) and the schedule q (as
 	// Schedule reads it). A store that talks to a server sends both with
 	// the transaction's start and lock, in one round trip.
-	Start(ctx context.Context, q ScheduleQuery, key string) (BookingStart, error)
+	// With a client (by id, or by email for a guest), it also reads their
+	// clinical status (see ClientStatus) in the same round trip, so that
+	// the red-flag gate is decided inside the booking transaction.
+	Start(ctx context.Context, q ScheduleQuery, key string, client ClientRef) (BookingStart, error)
 	// Save writes a checked booking: its guest client (when
 	// Appointment.ClientID is ""), the appointment, whose ID it makes, and
 	// the Idempotency-Key (EConflict if it is already stored). It is the
@@ -180,9 +183,18 @@ type BookingTx interface {
 	SaveIdempotency(ctx context.Context, clinicID, key string, requestHash []byte, appointmentID string, now time.Time) error
 }
 
+// ClientRef names a booking's client: by ID, or by Email for a guest (who
+// may be new). The zero ClientRef names nobody.
+type ClientRef struct {
+	ID, Email string
+}
+
 // BookingStart is what BookingTx.Start reads.
 type BookingStart struct {
 	Schedule ScheduleData
+	// Clinical is the client's clinical status, when Start was given one (a
+	// new client: no intake).
+	Clinical ClientClinicalStatus
 	// The stored Idempotency-Key: the appointment it made and the request's
 	// hash, when KeyFound.
 	KeyFound         bool
@@ -212,6 +224,12 @@ type BookingStore interface {
 	ListAppointments(ctx context.Context, clinicID string, f AppointmentFilter) ([]Appointment, error)
 	GetClient(ctx context.Context, clinicID, id string) (Client, error)
 	ListClients(ctx context.Context, clinicID string, query string, limit int) ([]Client, error)
+	// ClientStatus says whether the client's latest intake lets them be
+	// booked (the same method as IntakeStore's); ClientStatusByEmail the
+	// same of the client with this email (none: no intake), in one query.
+	// Every booking asks one of them.
+	ClientStatus(ctx context.Context, clinicID, clientID string) (ClientClinicalStatus, error)
+	ClientStatusByEmail(ctx context.Context, clinicID, email string) (ClientClinicalStatus, error)
 }
 
 // Store is everything knead persists. Both engines implement it and pass the

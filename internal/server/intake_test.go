@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // intakeAnswers is a complete intake with no red flag, with the questions
@@ -263,5 +264,45 @@ func TestIntakeScreeningAndClearances(t *testing.T) {
 				t.Errorf("audit as %s: %d, want %d", c.name, r.Status, c.want)
 			}
 		}
+	})
+}
+
+// TestRedFlagsStopBookings: a client whose latest intake needs a
+// clinician's clearance cannot be booked on any path until the owner
+// records one, and nobody but the clinical staff learns why.
+func TestRedFlagsStopBookings(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, engine string) {
+		f := newFixture(t, engine)
+		var ap appointment
+		f.mustDo("POST", f.path("/appointments"), "", f.bookBody(f.swedish, f.ana, at(5, 10, 0), "Pat Client"), 201, &ap)
+		var staffView struct{ Client string }
+		f.mustDo("GET", f.path("/appointments/"+ap.ID), f.owner, nil, 200, &staffView)
+		f.mustDo("POST", f.path("/appointments/"+ap.ID+"/intake"), "",
+			map[string]any{"cancel_token": ap.CancelToken, "answers": intakeAnswers("fever")}, 201, nil)
+
+		// Online, as a guest with the same email: refused, without a reason.
+		r := f.do("POST", f.path("/appointments"), "", f.bookBody(f.swedish, f.ben, at(6, 10, 0), "Pat Client"))
+		if r.Status != 422 || !strings.Contains(string(r.Body), "Please call the clinic") || strings.Contains(strings.ToLower(string(r.Body)), "fever") {
+			t.Fatalf("guest booking of a flagged client: %d %s", r.Status, r.Body)
+		}
+		// The front desk (here the owner, as staff) is told a clearance is missing, not why.
+		staff := map[string]any{"service": f.swedish, "location": f.location, "start": at(6, 11, 0).Format(time.RFC3339), "client_id": staffView.Client}
+		r = f.do("POST", f.path("/appointments"), f.owner, staff)
+		if r.Status != 422 || !strings.Contains(string(r.Body), "needs a clinician's clearance") {
+			t.Fatalf("staff booking of a flagged client: %d %s", r.Status, r.Body)
+		}
+		// Moving the visit already booked is refused too.
+		r = f.do("POST", f.path("/appointments/"+ap.ID+"/reschedule"), "", map[string]any{"cancel_token": ap.CancelToken,
+			"start": at(5, 13, 0).Format(time.RFC3339)})
+		if r.Status != 422 {
+			t.Fatalf("moving a flagged client's visit: %d %s", r.Status, r.Body)
+		}
+		// Another client books as before.
+		f.mustDo("POST", f.path("/appointments"), "", f.bookBody(f.swedish, f.ben, at(6, 10, 0), "Someone Else"), 201, nil)
+
+		// A clinician's clearance, recorded by the owner, lets Pat book again.
+		f.mustDo("POST", f.path("/clients/"+staffView.Client+"/clearances"), f.owner,
+			map[string]any{"kind": "clinician", "note": "Seen by Dr Lee, cleared for massage"}, 201, nil)
+		f.mustDo("POST", f.path("/appointments"), "", f.bookBody(f.swedish, f.cara, at(6, 14, 0), "Pat Client"), 201, nil)
 	})
 }

@@ -193,15 +193,20 @@ func (t *bookingTx) usable(clinicID string) error {
 	return nil
 }
 
-func (t *bookingTx) Start(ctx context.Context, q clinic.ScheduleQuery, key string) (clinic.BookingStart, error) {
+func (t *bookingTx) Start(ctx context.Context, q clinic.ScheduleQuery, key string, client clinic.ClientRef) (clinic.BookingStart, error) {
 	if err := t.usable(q.ClinicID); err != nil {
 		return clinic.BookingStart{}, err
 	}
 	if t.px != nil {
-		return t.pgStart(q, key)
+		return t.pgStart(q, key, client)
 	}
 	var s clinic.BookingStart
 	var err error
+	if query, args := statusQuery(q.ClinicID, client); query != "" {
+		if s.Clinical, err = clinicalStatus(t.c.queryRow(ctx, query, args...)); err != nil {
+			return clinic.BookingStart{}, err
+		}
+	}
 	if key != "" {
 		if s.KeyAppointmentID, s.KeyRequestHash, s.KeyFound, err = t.Idempotency(ctx, q.ClinicID, key); err != nil {
 			return clinic.BookingStart{}, err

@@ -331,14 +331,14 @@ func TestStartAndSave(t *testing.T) {
 			start := func(q clinic.ScheduleQuery, key string) (s clinic.BookingStart) {
 				t.Helper()
 				ok(t, db.InBookingTx(ctx, q.ClinicID, func(tx clinic.BookingTx) (err error) {
-					s, err = tx.Start(ctx, q, key)
+					s, err = tx.Start(ctx, q, key, clinic.ClientRef{})
 					return err
 				}))
 				return s
 			}
 			save := func(nb clinic.NewBooking) (a clinic.Appointment, err error) {
 				err = db.InBookingTx(ctx, C, func(tx clinic.BookingTx) (err error) {
-					if _, err = tx.Start(ctx, slot, nb.IdempotencyKey); err != nil {
+					if _, err = tx.Start(ctx, slot, nb.IdempotencyKey, clinic.ClientRef{}); err != nil {
 						return err
 					}
 					return tx.Save(ctx, nb, &a)
@@ -462,7 +462,7 @@ func TestStartAndSave(t *testing.T) {
 			err = db.InBookingTx(ctx, "nope", func(tx clinic.BookingTx) error {
 				q := slot
 				q.ClinicID = "nope"
-				_, err := tx.Start(ctx, q, "k")
+				_, err := tx.Start(ctx, q, "k", clinic.ClientRef{})
 				return err
 			})
 			wantCode(t, err, clinic.ENotFound)

@@ -146,7 +146,7 @@ func TestGroupedBookings(t *testing.T) {
 					a := visit(f, i%4, start, 50*time.Minute)
 					err := db.InBookingTx(ctx, C, func(tx clinic.BookingTx) error {
 						s, err := tx.Start(ctx, clinic.ScheduleQuery{ClinicID: C, LocationID: f.Location.ID,
-							ServiceID: f.Service.ID, SlotAt: start}, fmt.Sprint("key-", i))
+							ServiceID: f.Service.ID, SlotAt: start}, fmt.Sprint("key-", i), clinic.ClientRef{})
 						if err != nil || s.KeyFound {
 							return fmt.Errorf("start: %v, key found %v", err, s.KeyFound)
 						}

@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -185,24 +187,58 @@ func (db *DB) ClientStatus(ctx context.Context, clinicID, clientID string) (clin
 	if _, err := db.GetClient(ctx, clinicID, clientID); err != nil {
 		return clinic.ClientClinicalStatus{}, err
 	}
-	latest, err := db.LatestIntake(ctx, clinicID, clientID)
-	if clinic.ErrorCode(err) == clinic.ENotFound {
+	return clinicalStatus(db.r().queryRow(ctx, statusByIDQuery, clinicID, clientID))
+}
+
+// ClientStatusByEmail is ClientStatus of the clinic's client with this
+// email, in one query: every guest booking asks it. An unknown email is a
+// client without an intake.
+func (db *DB) ClientStatusByEmail(ctx context.Context, clinicID, email string) (clinic.ClientClinicalStatus, error) {
+	key := emailKey(email)
+	if key == "" {
+		return clinic.ClientClinicalStatus{Needs: clinic.NeedsIntake}, nil
+	}
+	return clinicalStatus(db.r().queryRow(ctx, statusByEmailQuery, clinicID, key))
+}
+
+// statusQuery returns the query and arguments of client's clinical status,
+// or "" when client names nobody.
+func statusQuery(clinicID string, client clinic.ClientRef) (string, []any) {
+	switch {
+	case client.ID != "":
+		return statusByIDQuery, []any{clinicID, client.ID}
+	case emailKey(client.Email) != "":
+		return statusByEmailQuery, []any{clinicID, emailKey(client.Email)}
+	}
+	return "", nil
+}
+
+const (
+	statusByIDQuery = "SELECT " + statusCols + " FROM intakes i WHERE i.clinic_id = ? AND i.client_id = ?" +
+		" ORDER BY i.version DESC LIMIT 1"
+	statusByEmailQuery = "SELECT " + statusCols + " FROM clients c JOIN intakes i ON i.clinic_id = c.clinic_id AND i.client_id = c.id" +
+		" WHERE c.clinic_id = ? AND c.email_key = ? ORDER BY i.version DESC LIMIT 1"
+)
+
+// statusCols are the latest intake's version and tier and the best
+// clearance recorded for it (2 a clinician's, 1 a staff member's, 0 none).
+const statusCols = `i.version, i.tier, COALESCE((SELECT max(CASE cl.kind WHEN 'clinician' THEN 2 ELSE 1 END) FROM clearances cl
+	WHERE cl.clinic_id = i.clinic_id AND cl.client_id = i.client_id AND cl.intake_version = i.version), 0)`
+
+// clinicalStatus reads the row of a status query.
+func clinicalStatus(row scanner) (clinic.ClientClinicalStatus, error) {
+	var version, cleared int
+	var tierName string
+	err := row.Scan(&version, &tierName, &cleared)
+	if errors.Is(err, sql.ErrNoRows) {
 		return clinic.ClientClinicalStatus{Needs: clinic.NeedsIntake}, nil
 	}
 	if err != nil {
-		return clinic.ClientClinicalStatus{}, err
+		return clinic.ClientClinicalStatus{}, fmt.Errorf("clinical status: %w", err)
 	}
-	cs, err := list(ctx, db.r(), "clearances", scanClearance, "SELECT "+clearanceCols+
-		" FROM clearances WHERE clinic_id = ? AND client_id = ? AND intake_version = ?", clinicID, clientID, latest.Version)
-	if err != nil {
-		return clinic.ClientClinicalStatus{}, err
-	}
-	best := intake.NoClearance
-	for _, c := range cs {
-		best = max(best, clearanceOf(c.Kind))
-	}
-	tier := tierOf(latest.Tier)
-	st := clinic.ClientClinicalStatus{HasIntake: true, Version: latest.Version, Tier: tier.String(), Bookable: tier.Bookable(best)}
+	best := map[int]intake.Clearance{1: intake.StaffClearance, 2: intake.ClinicianClearance}[cleared]
+	tier := tierOf(tierName)
+	st := clinic.ClientClinicalStatus{HasIntake: true, Version: version, Tier: tier.String(), Bookable: tier.Bookable(best)}
 	switch best {
 	case intake.StaffClearance:
 		st.Clearance = clinic.ClearanceStaff

@@ -453,7 +453,7 @@ func (t *bookingTx) pgLock(clinicID string, write bool) error {
 // which is read under the lock: the round trip assumes the cached catalog
 // is current, and when the lock reports that it is not, the catalog and the
 // window are read again under the lock.
-func (t *bookingTx) pgStart(q clinic.ScheduleQuery, key string) (clinic.BookingStart, error) {
+func (t *bookingTx) pgStart(q clinic.ScheduleQuery, key string, client clinic.ClientRef) (clinic.BookingStart, error) {
 	if err := pgText(key); err != nil {
 		return clinic.BookingStart{}, err
 	}
@@ -467,7 +467,11 @@ func (t *bookingTx) pgStart(q clinic.ScheduleQuery, key string) (clinic.BookingS
 			cached = nil // maybe stale; the read under the lock reports it
 		}
 	}
+	status, statusArgs := statusQuery(q.ClinicID, client)
 	err := t.roundTrip(q.ClinicID, false, func(b *pgx.Batch) {
+		if status != "" {
+			b.Queue(t.c.d.rebind(status), statusArgs...)
+		}
 		if key != "" {
 			b.Queue(t.c.d.rebind(idempotencyQuery), q.ClinicID, key)
 		}
@@ -475,6 +479,12 @@ func (t *bookingTx) pgStart(q clinic.ScheduleQuery, key string) (clinic.BookingS
 			b.Queue(t.c.d.rebind(windowQuery), windowArgs(q.ClinicID, from, to)...)
 		}
 	}, func(br pgx.BatchResults) error {
+		if status != "" {
+			var err error
+			if s.Clinical, err = clinicalStatus(pgRow{br.QueryRow()}); err != nil {
+				return err
+			}
+		}
 		if key != "" {
 			err := br.QueryRow().Scan(&s.KeyAppointmentID, &s.KeyRequestHash)
 			switch {

@@ -1,0 +1,49 @@
+package booking
+
+import (
+	"context"
+
+	"knead/internal/clinic"
+)
+
+// Red flags and clearances (DOMAIN.md section 4) stop bookings on every
+// path: online, the portal, the front desk, the API, and moves. A client
+// with no intake yet may book (the intake comes with a first visit's
+// confirmation); one whose latest intake needs a clearance, or a
+// clinician's, or emergency care, may not until the clinic records it.
+//
+// The refusal never says why: a guest booking by email may be anyone, and
+// the front desk may know only that a clearance is missing (issue 4).
+
+// mayBook returns an EPolicy error when the client may not be booked now.
+// clientID is the client's id, or "" to find a guest by email.
+func mayBook(ctx context.Context, st clinic.BookingStore, clinicID, clientID, email string, staff bool) error {
+	var s clinic.ClientClinicalStatus
+	var err error
+	if clientID == "" {
+		s, err = st.ClientStatusByEmail(ctx, clinicID, email) // a new client has no intake
+	} else {
+		s, err = st.ClientStatus(ctx, clinicID, clientID)
+	}
+	if err != nil {
+		return err
+	}
+	return gate(s, staff)
+}
+
+// gate refuses a booking for a client with the clinical status s.
+func gate(s clinic.ClientClinicalStatus, staff bool) error {
+	if !s.HasIntake || s.Bookable {
+		return nil
+	}
+	if staff {
+		msg := "This client needs a clearance recorded before they can be booked."
+		if s.Needs == clinic.NeedsClinicianClearance {
+			msg = "This client needs a clinician's clearance recorded before they can be booked."
+		} else if s.Needs == clinic.NeedsEmergency {
+			msg = "This client cannot be booked on their current intake: ask them to fill it in again after seeing a doctor."
+		}
+		return clinic.Errorf(clinic.EPolicy, "%s", msg)
+	}
+	return clinic.Errorf(clinic.EPolicy, "We cannot book this visit online. Please call the clinic.")
+}
