@@ -52,6 +52,7 @@ func (w *Web) Register(mux *http.ServeMux) {
 	mux.Handle("POST /c/{clinic}/book", w.page(w.bookSubmit))
 	mux.Handle("GET /c/{clinic}/visit/{id}", w.page(w.visitPage))
 	mux.Handle("POST /c/{clinic}/visit/{id}/cancel", w.page(w.visitCancel))
+	w.registerIntake(mux) // intake.go: the client's health questions
 	mux.Handle("GET /login", w.page(w.loginPage))
 	mux.Handle("POST /login", w.pageW(w.loginSubmit))
 	mux.Handle("POST /logout", w.pageW(w.logout))
