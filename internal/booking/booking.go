@@ -214,6 +214,9 @@ func Book(ctx context.Context, st clinic.BookingStore, r Request, now time.Time)
 		if err := gate(begun.Clinical, r.Staff); err != nil {
 			return err
 		}
+		if err := ruledOut(begun.Clinical, begun.Schedule.Service.Modality, now, r.Staff); err != nil {
+			return err
+		}
 		slot, err := checkData(begun.Schedule, in, r.Start)
 		if err != nil {
 			return err

@@ -2,8 +2,13 @@ package booking
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
+	"time"
 
+	"knead/internal/care"
 	"knead/internal/clinic"
+	"knead/internal/intake"
 )
 
 // Red flags and clearances (DOMAIN.md section 4) stop bookings on every
@@ -46,4 +51,33 @@ func gate(s clinic.ClientClinicalStatus, staff bool) error {
 		return clinic.Errorf(clinic.EPolicy, "%s", msg)
 	}
 	return clinic.Errorf(clinic.EPolicy, "We cannot book this visit online. Please call the clinic.")
+}
+
+// ruledOut refuses a service whose modality the client's latest intake
+// contraindicates (DOMAIN.md section 5): a contraindicated modality is never
+// bookable; one that needs a clearance is bookable once a clearance is
+// recorded for that intake. As with red flags, the refusal never says why.
+func ruledOut(s clinic.ClientClinicalStatus, modality string, now time.Time, staff bool) error {
+	if len(s.Answers) == 0 {
+		return nil
+	}
+	var a intake.Answers
+	if err := json.Unmarshal(s.Answers, &a); err != nil {
+		return fmt.Errorf("stored intake: %w", err)
+	}
+	level := intake.Assess(a, now)[modality].Level
+	if intake.Bookable(level) || level == intake.LevelClearance && s.Clearance != "" {
+		return nil
+	}
+	name := modality
+	if m, ok := care.ModalityOf(modality); ok {
+		name = m.Name
+	}
+	if staff {
+		if level == intake.LevelClearance {
+			return clinic.Errorf(clinic.EPolicy, "This client needs a clearance recorded before %s can be booked.", name)
+		}
+		return clinic.Errorf(clinic.EPolicy, "%s is ruled out for this client by their intake: please choose another service.", name)
+	}
+	return clinic.Errorf(clinic.EPolicy, "%s cannot be booked online for you. Please choose another kind of massage, or call the clinic.", name)
 }

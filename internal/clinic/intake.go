@@ -75,6 +75,9 @@ type ClientClinicalStatus struct {
 	HasIntake bool
 	Version   int    // the latest intake's version; 0 without one
 	Tier      string // its tier; "" without one
+	// Answers are the latest intake's answers, for the booking's check of
+	// contraindications by modality: never sent to staff as they are.
+	Answers   json.RawMessage
 	Clearance string // the best clearance recorded for it: "", ClearanceStaff or ClearanceClinician
 	Bookable  bool
 	Needs     string // NeedsNone when Bookable, else what is missing

@@ -268,8 +268,9 @@ func TestIntakeScreeningAndClearances(t *testing.T) {
 }
 
 // TestRedFlagsStopBookings: a client whose latest intake needs a
-// clinician's clearance cannot be booked on any path until the owner
-// records one, and nobody but the clinical staff learns why.
+// clinician's clearance (severe night pain: no contraindication besides)
+// cannot be booked on any path until the owner records one, and nobody but
+// the clinical staff learns why.
 func TestRedFlagsStopBookings(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, engine string) {
 		f := newFixture(t, engine)
@@ -278,11 +279,11 @@ func TestRedFlagsStopBookings(t *testing.T) {
 		var staffView struct{ Client string }
 		f.mustDo("GET", f.path("/appointments/"+ap.ID), f.owner, nil, 200, &staffView)
 		f.mustDo("POST", f.path("/appointments/"+ap.ID+"/intake"), "",
-			map[string]any{"cancel_token": ap.CancelToken, "answers": intakeAnswers("fever")}, 201, nil)
+			map[string]any{"cancel_token": ap.CancelToken, "answers": intakeAnswers("night_pain")}, 201, nil)
 
 		// Online, as a guest with the same email: refused, without a reason.
 		r := f.do("POST", f.path("/appointments"), "", f.bookBody(f.swedish, f.ben, at(6, 10, 0), "Pat Client"))
-		if r.Status != 422 || !strings.Contains(string(r.Body), "Please call the clinic") || strings.Contains(strings.ToLower(string(r.Body)), "fever") {
+		if r.Status != 422 || !strings.Contains(string(r.Body), "Please call the clinic") || strings.Contains(strings.ToLower(string(r.Body)), "night") {
 			t.Fatalf("guest booking of a flagged client: %d %s", r.Status, r.Body)
 		}
 		// The front desk (here the owner, as staff) is told a clearance is missing, not why.
@@ -304,5 +305,35 @@ func TestRedFlagsStopBookings(t *testing.T) {
 		f.mustDo("POST", f.path("/clients/"+staffView.Client+"/clearances"), f.owner,
 			map[string]any{"kind": "clinician", "note": "Seen by Dr Lee, cleared for massage"}, 201, nil)
 		f.mustDo("POST", f.path("/appointments"), "", f.bookBody(f.swedish, f.cara, at(6, 14, 0), "Pat Client"), 201, nil)
+	})
+}
+
+// TestContraindicationsStopBookings: a client on anticoagulants cannot book
+// deep tissue (contraindicated) on any path, but may book Swedish (a
+// caution for the therapist); the refusal says nothing of why.
+func TestContraindicationsStopBookings(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, engine string) {
+		f := newFixture(t, engine)
+		var ap appointment
+		f.mustDo("POST", f.path("/appointments"), "", f.bookBody(f.swedish, f.ana, at(5, 10, 0), "Pat Client"), 201, &ap)
+		answers := intakeAnswers()
+		answers["medications"] = map[string]any{"anticoagulants": "yes", "list": "warfarin"}
+		f.mustDo("POST", f.path("/appointments/"+ap.ID+"/intake"), "", map[string]any{"cancel_token": ap.CancelToken, "answers": answers}, 201, nil)
+
+		r := f.do("POST", f.path("/appointments"), "", f.bookBody(f.deep, f.ana, at(6, 10, 0), "Pat Client"))
+		if r.Status != 422 || !strings.Contains(string(r.Body), "Deep tissue massage cannot be booked online for you") ||
+			strings.Contains(strings.ToLower(string(r.Body)), "anticoagul") || strings.Contains(string(r.Body), "warfarin") {
+			t.Fatalf("deep tissue for a client on anticoagulants: %d %s", r.Status, r.Body)
+		}
+		var staffView struct{ Client string }
+		f.mustDo("GET", f.path("/appointments/"+ap.ID), f.owner, nil, 200, &staffView)
+		r = f.do("POST", f.path("/appointments"), f.owner, map[string]any{"service": f.deep, "location": f.location,
+			"start": at(6, 11, 0).Format(time.RFC3339), "client_id": staffView.Client})
+		if r.Status != 422 || !strings.Contains(string(r.Body), "ruled out for this client") {
+			t.Fatalf("staff booking deep tissue: %d %s", r.Status, r.Body)
+		}
+		// Swedish is a caution, not a contraindication; another client books deep tissue.
+		f.mustDo("POST", f.path("/appointments"), "", f.bookBody(f.swedish, f.ben, at(6, 10, 0), "Pat Client"), 201, nil)
+		f.mustDo("POST", f.path("/appointments"), "", f.bookBody(f.deep, f.ana, at(6, 10, 0), "Someone Else"), 201, nil)
 	})
 }

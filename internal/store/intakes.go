@@ -222,14 +222,14 @@ const (
 
 // statusCols are the latest intake's version and tier and the best
 // clearance recorded for it (2 a clinician's, 1 a staff member's, 0 none).
-const statusCols = `i.version, i.tier, COALESCE((SELECT max(CASE cl.kind WHEN 'clinician' THEN 2 ELSE 1 END) FROM clearances cl
+const statusCols = `i.version, i.tier, i.answers, COALESCE((SELECT max(CASE cl.kind WHEN 'clinician' THEN 2 ELSE 1 END) FROM clearances cl
 	WHERE cl.clinic_id = i.clinic_id AND cl.client_id = i.client_id AND cl.intake_version = i.version), 0)`
 
 // clinicalStatus reads the row of a status query.
 func clinicalStatus(row scanner) (clinic.ClientClinicalStatus, error) {
 	var version, cleared int
-	var tierName string
-	err := row.Scan(&version, &tierName, &cleared)
+	var tierName, answers string
+	err := row.Scan(&version, &tierName, &answers, &cleared)
 	if errors.Is(err, sql.ErrNoRows) {
 		return clinic.ClientClinicalStatus{Needs: clinic.NeedsIntake}, nil
 	}
@@ -238,7 +238,8 @@ func clinicalStatus(row scanner) (clinic.ClientClinicalStatus, error) {
 	}
 	best := map[int]intake.Clearance{1: intake.StaffClearance, 2: intake.ClinicianClearance}[cleared]
 	tier := tierOf(tierName)
-	st := clinic.ClientClinicalStatus{HasIntake: true, Version: version, Tier: tier.String(), Bookable: tier.Bookable(best)}
+	st := clinic.ClientClinicalStatus{HasIntake: true, Version: version, Tier: tier.String(), Bookable: tier.Bookable(best),
+		Answers: json.RawMessage(answers)}
 	switch best {
 	case intake.StaffClearance:
 		st.Clearance = clinic.ClearanceStaff
