@@ -337,3 +337,27 @@ func TestContraindicationsStopBookings(t *testing.T) {
 		f.mustDo("POST", f.path("/appointments"), "", f.bookBody(f.deep, f.ana, at(6, 10, 0), "Someone Else"), 201, nil)
 	})
 }
+
+// TestAuditLogPage: the owner reads who read or changed clinical data, on
+// a page; the front desk may not.
+func TestAuditLogPage(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, engine string) {
+		f := newFixture(t, engine)
+		f.mustDo("POST", f.path("/users"), f.owner, map[string]any{"email": "desk@example.com", "name": "Dee Desk", "role": "front_desk",
+			"password": "front desk pass"}, 201, nil)
+		var ap appointment
+		f.mustDo("POST", f.path("/appointments"), "", f.bookBody(f.swedish, f.ana, at(5, 10, 0), "Pat Client"), 201, &ap)
+		f.mustDo("POST", f.path("/appointments/"+ap.ID+"/intake"), "", map[string]any{"cancel_token": ap.CancelToken, "answers": intakeAnswers()}, 201, nil)
+		var staffView struct{ Client string }
+		f.mustDo("GET", f.path("/appointments/"+ap.ID), f.owner, nil, 200, &staffView)
+		f.mustDo("GET", f.path("/clients/"+staffView.Client+"/intakes"), f.owner, nil, 200, nil)
+
+		owner := newVisitor(t, f)
+		owner.login(ownerEmail, ownerPassword)
+		log := owner.get("/staff/audit").must(t, 200)
+		log.has(t, "Audit log", "Olive Owner (Owner)", "Pat Client", "the client")
+		desk := newVisitor(t, f)
+		desk.login("desk@example.com", "front desk pass")
+		desk.get("/staff/audit").must(t, 403)
+	})
+}

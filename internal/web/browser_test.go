@@ -250,3 +250,13 @@ func TestStaffPagesInBrowser(t *testing.T) {
 		check(t, p, "visit")
 	}
 }
+
+// TestAuditPageInBrowser: the owner's audit log passes axe on a phone.
+func TestAuditPageInBrowser(t *testing.T) {
+	s := newSite(t)
+	p := s.b.Page(t, browsertest.Phone)
+	staffLogin(p, s, demo.Logins[0])
+	p.ClickAndWait(`.staffbar a[href="/staff/audit"]`)
+	check(t, p, "audit")
+	wantHeading(t, p, "Audit log")
+}

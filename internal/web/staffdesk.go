@@ -28,6 +28,7 @@ func (w *Web) registerStaff(mux *http.ServeMux) {
 	mux.Handle("GET /staff/book", w.page(w.staffBook))
 	mux.Handle("POST /staff/book", w.page(w.staffBookSubmit))
 	mux.Handle("GET /staff/clients", w.page(w.staffClients))
+	mux.Handle("GET /staff/audit", w.page(w.staffAudit))
 }
 
 // desk is the logged-in staff member with the clinic's catalog.
@@ -525,4 +526,64 @@ func (w *Web) staffClients(r *http.Request) (*view, error) {
 		}
 	}
 	return &view{page: "staff_clients.html", title: "Clients", data: p}, nil
+}
+
+// auditData is the owner's view of the audit log of clinical reads and
+// changes: who, what, when, about whom. Nobody can change it.
+type auditData struct {
+	desk
+	Entries []auditLine
+}
+
+type auditLine struct {
+	At                     time.Time
+	Who, Action, Client    string
+	ClientID, Detail, Zone string
+}
+
+func (w *Web) staffAudit(r *http.Request) (*view, error) {
+	d, redirect, err := w.desk(r)
+	if redirect != nil || err != nil {
+		return redirect, err
+	}
+	if err := d.may(auth.ReadAudit); err != nil {
+		return nil, err
+	}
+	entries, err := w.store.ListAudit(r.Context(), d.Clinic.ID, 200)
+	if err != nil {
+		return nil, err
+	}
+	users, err := w.store.ListUsers(r.Context(), d.Clinic.ID)
+	if err != nil {
+		return nil, err
+	}
+	who := map[string]string{}
+	for _, u := range users {
+		who[u.ID] = u.Name + " (" + roleName(u.Role) + ")"
+	}
+	names := map[string]string{}
+	zone := time.UTC
+	if len(d.cat.Locations) > 0 {
+		zone = zoneOf(d.cat.Locations[0])
+	}
+	p := auditData{desk: d}
+	for _, e := range entries {
+		l := auditLine{At: e.At.In(zone), Action: strings.ReplaceAll(e.Action, "_", " "), ClientID: e.ClientID, Detail: e.Detail}
+		l.Who = who[e.Actor]
+		if strings.HasPrefix(e.Actor, "client:") {
+			l.Who = "the client"
+		} else if l.Who == "" {
+			l.Who = e.Actor
+		}
+		if _, ok := names[e.ClientID]; !ok && e.ClientID != "" {
+			c, err := w.store.GetClient(r.Context(), d.Clinic.ID, e.ClientID)
+			if err != nil && clinic.ErrorCode(err) != clinic.ENotFound {
+				return nil, err
+			}
+			names[e.ClientID] = c.Name
+		}
+		l.Client = names[e.ClientID]
+		p.Entries = append(p.Entries, l)
+	}
+	return &view{page: "staff_audit.html", title: "Audit log", data: p}, nil
 }
