@@ -361,3 +361,29 @@ func TestAuditLogPage(t *testing.T) {
 		desk.get("/staff/audit").must(t, 403)
 	})
 }
+
+// TestCautionsOnTheVisit: the therapist's view of a visit shows the
+// cautions of the client's intake for its modality (and the read is
+// audited); the front desk's shows none.
+func TestCautionsOnTheVisit(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, engine string) {
+		f := newFixture(t, engine)
+		f.mustDo("POST", f.path("/users"), f.owner, map[string]any{"email": "desk@example.com", "name": "Dee Desk", "role": "front_desk",
+			"password": "front desk pass"}, 201, nil)
+		var ap appointment
+		f.mustDo("POST", f.path("/appointments"), "", f.bookBody(f.swedish, f.ana, at(5, 10, 0), "Pat Client"), 201, &ap)
+		answers := intakeAnswers()
+		answers["medications"] = map[string]any{"anticoagulants": "yes", "list": "warfarin"}
+		f.mustDo("POST", f.path("/appointments/"+ap.ID+"/intake"), "", map[string]any{"cancel_token": ap.CancelToken, "answers": answers}, 201, nil)
+
+		owner := newVisitor(t, f)
+		owner.login(ownerEmail, ownerPassword)
+		owner.get("/staff/visit/"+ap.ID).must(t, 200).has(t, "Cautions for this visit", "caution", "anticoagulants")
+		desk := newVisitor(t, f)
+		desk.login("desk@example.com", "front desk pass")
+		if p := desk.get("/staff/visit/"+ap.ID).must(t, 200); strings.Contains(p.text(), "Cautions") || strings.Contains(p.text(), "anticoagul") {
+			t.Fatalf("the front desk sees the cautions:\n%s", p.text())
+		}
+		owner.get("/staff/audit").must(t, 200).has(t, "read cautions")
+	})
+}

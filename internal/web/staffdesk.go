@@ -2,6 +2,8 @@ package web
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -12,6 +14,7 @@ import (
 	"knead/internal/booking"
 	"knead/internal/civil"
 	"knead/internal/clinic"
+	"knead/internal/intake"
 )
 
 // The front desk's pages, under /staff: the day or week of a location with
@@ -253,6 +256,14 @@ type staffVisitData struct {
 	// Moving it: a day and its free times.
 	MoveDay   string
 	MoveSlots []slot
+	// Cautions of the client's latest intake for this visit's modality
+	// (DOMAIN.md section 5), for the owner and the client's therapist only.
+	Cautions []caution
+}
+
+type caution struct {
+	Condition, Level string
+	Areas            []string
 }
 
 func (w *Web) staffVisitView(r *http.Request, problem string) (*view, error) {
@@ -299,6 +310,9 @@ func (w *Web) staffVisitView(r *http.Request, problem string) (*view, error) {
 			return nil, err
 		}
 		v.MoveSlots = freeSlots(av, d.cat)
+	}
+	if v.Cautions, err = w.cautions(r, d, a, v.Service.Modality, now); err != nil {
+		return nil, err
 	}
 	status := http.StatusOK
 	if problem != "" {
@@ -586,4 +600,33 @@ func (w *Web) staffAudit(r *http.Request) (*view, error) {
 		p.Entries = append(p.Entries, l)
 	}
 	return &view{page: "staff_audit.html", title: "Audit log", data: p}, nil
+}
+
+// cautions reads what the client's latest intake says of the visit's
+// modality, for the owner and the client's therapist (clinical data: the
+// read is audited); the front desk gets nothing.
+func (w *Web) cautions(r *http.Request, d desk, a clinic.Appointment, modality string, now time.Time) ([]caution, error) {
+	if d.may(auth.ReadClinical) != nil {
+		return nil, nil
+	}
+	st, err := w.store.ClientStatus(r.Context(), d.Clinic.ID, a.ClientID)
+	if err != nil || !st.HasIntake {
+		return nil, err
+	}
+	var answers intake.Answers
+	if err := json.Unmarshal(st.Answers, &answers); err != nil {
+		return nil, fmt.Errorf("stored intake: %w", err)
+	}
+	if _, err := w.store.AddAudit(r.Context(), clinic.AuditEntry{ClinicID: d.Clinic.ID, At: now, Actor: d.User.ID,
+		Action: "read_cautions", ClientID: a.ClientID, Detail: fmt.Sprintf("intake version %d", st.Version)}); err != nil {
+		return nil, err
+	}
+	var out []caution
+	for _, c := range intake.Assess(answers, now)[modality].Concerns {
+		if c.Level == intake.LevelNone {
+			continue
+		}
+		out = append(out, caution{Condition: c.Condition, Level: c.Level.String(), Areas: c.Areas})
+	}
+	return out, nil
 }
