@@ -122,7 +122,7 @@ func Reschedule(ctx context.Context, st clinic.BookingStore, clinicID, id string
 		}
 		// A read outside the transaction, from the read pool: the clinical
 		// status is not part of what the move writes.
-		if err := mayBook(ctx, st, clinicID, appt.ClientID, "", actor.Staff); err != nil {
+		if err := mayBook(ctx, st, clinicID, appt.ClientID, actor.Staff); err != nil {
 			return err
 		}
 		therapist := m.TherapistID

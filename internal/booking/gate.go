@@ -20,16 +20,11 @@ import (
 // The refusal never says why: a guest booking by email may be anyone, and
 // the front desk may know only that a clearance is missing (issue 4).
 
-// mayBook returns an EPolicy error when the client may not be booked now.
-// clientID is the client's id, or "" to find a guest by email.
-func mayBook(ctx context.Context, st clinic.BookingStore, clinicID, clientID, email string, staff bool) error {
-	var s clinic.ClientClinicalStatus
-	var err error
-	if clientID == "" {
-		s, err = st.ClientStatusByEmail(ctx, clinicID, email) // a new client has no intake
-	} else {
-		s, err = st.ClientStatus(ctx, clinicID, clientID)
-	}
+// mayBook returns an EPolicy error when the client may not be booked now
+// (a booking reads the status inside its transaction, see Book; a move
+// asks here).
+func mayBook(ctx context.Context, st clinic.BookingStore, clinicID, clientID string, staff bool) error {
+	s, err := st.ClientStatus(ctx, clinicID, clientID)
 	if err != nil {
 		return err
 	}

@@ -225,11 +225,9 @@ type BookingStore interface {
 	GetClient(ctx context.Context, clinicID, id string) (Client, error)
 	ListClients(ctx context.Context, clinicID string, query string, limit int) ([]Client, error)
 	// ClientStatus says whether the client's latest intake lets them be
-	// booked (the same method as IntakeStore's); ClientStatusByEmail the
-	// same of the client with this email (none: no intake), in one query.
-	// Every booking asks one of them.
+	// booked (the same method as IntakeStore's): a move asks it (a booking
+	// reads it in BookingTx.Start).
 	ClientStatus(ctx context.Context, clinicID, clientID string) (ClientClinicalStatus, error)
-	ClientStatusByEmail(ctx context.Context, clinicID, email string) (ClientClinicalStatus, error)
 }
 
 // Store is everything knead persists. Both engines implement it and pass the

@@ -337,7 +337,7 @@ func (t *bookingTx) keyErr(err error) error {
 }
 
 // DeleteIdempotencyKeys removes keys created before cutoff and returns how
-// many; a housekeeping job calls it now and then (clients retry within
+// many; Sweep calls it (clients retry within
 // minutes, not days).
 func (db *DB) DeleteIdempotencyKeys(ctx context.Context, cutoff time.Time) (int64, error) {
 	res, err := db.rw().exec(ctx, "DELETE FROM idempotency_keys WHERE created < ?", cutoff.Unix())

@@ -190,17 +190,6 @@ func (db *DB) ClientStatus(ctx context.Context, clinicID, clientID string) (clin
 	return clinicalStatus(db.r().queryRow(ctx, statusByIDQuery, clinicID, clientID))
 }
 
-// ClientStatusByEmail is ClientStatus of the clinic's client with this
-// email, in one query: every guest booking asks it. An unknown email is a
-// client without an intake.
-func (db *DB) ClientStatusByEmail(ctx context.Context, clinicID, email string) (clinic.ClientClinicalStatus, error) {
-	key := emailKey(email)
-	if key == "" {
-		return clinic.ClientClinicalStatus{Needs: clinic.NeedsIntake}, nil
-	}
-	return clinicalStatus(db.r().queryRow(ctx, statusByEmailQuery, clinicID, key))
-}
-
 // statusQuery returns the query and arguments of client's clinical status,
 // or "" when client names nobody.
 func statusQuery(clinicID string, client clinic.ClientRef) (string, []any) {

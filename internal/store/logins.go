@@ -50,12 +50,3 @@ func (db *DB) ClearLoginFailures(ctx context.Context, key string) error {
 	}
 	return nil
 }
-
-// DeleteOldLoginFailures removes counts whose window ended before now; a
-// housekeeping job calls it now and then.
-func (db *DB) DeleteOldLoginFailures(ctx context.Context, now time.Time, window time.Duration) error {
-	if _, err := db.rw().exec(ctx, "DELETE FROM login_failures WHERE window_start <= ?", now.Add(-window).Unix()); err != nil {
-		return fmt.Errorf("delete old login failures: %w", err)
-	}
-	return nil
-}

@@ -27,23 +27,27 @@ type Swept struct {
 // running it twice, or in two processes at once, removes nothing twice.
 func (db *DB) Sweep(ctx context.Context, now time.Time) (Swept, error) {
 	var s Swept
-	steps := []struct {
+	var err error
+	if s.StaffSessions, err = db.DeleteExpiredSessions(ctx, now); err != nil {
+		return s, err
+	}
+	if s.IdempotencyKeys, err = db.DeleteIdempotencyKeys(ctx, now.Add(-IdempotencyKeyTTL)); err != nil {
+		return s, err
+	}
+	for _, st := range []struct {
 		n     *int64
 		what  string
 		query string
 		arg   int64
 	}{
-		{&s.StaffSessions, "staff sessions", "DELETE FROM sessions WHERE expires <= ?", now.Unix()},
 		{&s.ClientSessions, "client sessions", "DELETE FROM account_sessions WHERE expires <= ?", now.Unix()},
-		{&s.IdempotencyKeys, "idempotency keys", "DELETE FROM idempotency_keys WHERE created < ?", now.Add(-IdempotencyKeyTTL).Unix()},
 		{&s.LoginFailures, "login failures", "DELETE FROM login_failures WHERE window_start < ?", now.Add(-LoginFailureTTL).Unix()},
-	}
-	for _, st := range steps {
+	} {
 		res, err := db.rw().exec(ctx, st.query, st.arg)
-		if err != nil {
-			return s, fmt.Errorf("sweep %s: %w", st.what, err)
+		if err == nil {
+			*st.n, err = res.RowsAffected()
 		}
-		if *st.n, err = res.RowsAffected(); err != nil {
+		if err != nil {
 			return s, fmt.Errorf("sweep %s: %w", st.what, err)
 		}
 	}

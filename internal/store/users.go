@@ -115,7 +115,7 @@ func (db *DB) DeleteSession(ctx context.Context, tokenHash []byte) error {
 }
 
 // DeleteExpiredSessions removes sessions that expired at or before now and
-// returns how many; a housekeeping job calls it now and then.
+// returns how many; Sweep calls it.
 func (db *DB) DeleteExpiredSessions(ctx context.Context, now time.Time) (int64, error) {
 	res, err := db.rw().exec(ctx, "DELETE FROM sessions WHERE expires <= ?", now.Unix())
 	if err != nil {

@@ -392,7 +392,7 @@ func (w *Web) bookSubmit(r *http.Request) (*view, error) {
 	case clinic.EInvalid:
 		d.Errors = fieldErrors(err)
 		if len(d.Errors) == 0 {
-			d.Errors = map[string]string{"form": err.(*clinic.Error).Message}
+			d.Errors = map[string]string{"form": clinic.ErrorMessage(err)}
 		}
 		return w.detailsView(r, s, cat, d)
 	case clinic.EConflict:

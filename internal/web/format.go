@@ -21,7 +21,6 @@ func (w *Web) funcs() template.FuncMap {
 		"longDay":  func(t time.Time) string { return t.Format("Monday 2 January 2006") },
 		"when":     func(t time.Time) string { return t.Format("Mon 2 Jan, 15:04") },
 		"hours":    rangesText,
-		"weekday":  func(d int) string { return time.Weekday(d).String() },
 		"km":       km,
 	}
 }

@@ -150,7 +150,7 @@ func (w *Web) signupSubmit(rw http.ResponseWriter, r *http.Request) (*view, erro
 		if clinic.ErrorCode(err) != clinic.ETooMany {
 			return nil, err
 		}
-		d.Problem = err.(*clinic.Error).Message
+		d.Problem = clinic.ErrorMessage(err)
 		return w.signupView(d, http.StatusTooManyRequests), nil
 	}
 	if err := throttle.Failed(ctx, w.store, w.now()); err != nil { // counts every attempt past validation

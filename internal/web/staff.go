@@ -59,7 +59,7 @@ func (w *Web) loginSubmit(rw http.ResponseWriter, r *http.Request) (*view, error
 	throttle := auth.NewThrottle(slug, email, api.ClientAddress(r))
 	if err := throttle.Check(ctx, w.store, now); err != nil {
 		if clinic.ErrorCode(err) == clinic.ETooMany {
-			return refuse(http.StatusTooManyRequests, err.(*clinic.Error).Message)
+			return refuse(http.StatusTooManyRequests, clinic.ErrorMessage(err))
 		}
 		return nil, err
 	}

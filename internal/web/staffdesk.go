@@ -339,7 +339,7 @@ func (w *Web) staffChange(r *http.Request, change func(d desk, id string) (strin
 	case "":
 		return &view{redirect: "/staff/visit/" + url.PathEscape(id) + "?done=" + url.QueryEscape(done)}, nil
 	case clinic.EPolicy, clinic.EConflict, clinic.EInvalid:
-		return w.staffVisitView(r, err.(*clinic.Error).Message)
+		return w.staffVisitView(r, clinic.ErrorMessage(err))
 	}
 	return nil, err
 }
@@ -447,7 +447,7 @@ func (w *Web) staffBookView(r *http.Request, d desk, q url.Values, problem strin
 			return nil, err
 		}
 		if err != nil {
-			b.Problem = err.(*clinic.Error).Message
+			b.Problem = clinic.ErrorMessage(err)
 		}
 		b.Slots = freeSlots(av, d.cat)
 	}
@@ -489,7 +489,7 @@ func (w *Web) staffBookSubmit(r *http.Request) (*view, error) {
 	case clinic.EInvalid:
 		return w.staffBookView(r, d, f, "Please check the client's details.", fieldErrors(err))
 	case clinic.EConflict, clinic.EPolicy, clinic.ENotFound:
-		return w.staffBookView(r, d, f, err.(*clinic.Error).Message, nil)
+		return w.staffBookView(r, d, f, clinic.ErrorMessage(err), nil)
 	}
 	return nil, err
 }

@@ -159,7 +159,7 @@ func (w *Web) visitCancel(r *http.Request) (*view, error) {
 	case "":
 		return &view{redirect: d.Link + "&cancelled=1"}, nil
 	case clinic.EPolicy, clinic.EConflict:
-		d.Problem = err.(*clinic.Error).Message
+		d.Problem = clinic.ErrorMessage(err)
 		return &view{page: "visit.html", title: "Your visit", status: http.StatusConflict, data: d}, nil
 	}
 	return nil, err
